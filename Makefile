@@ -1,0 +1,147 @@
+# lambda-blueprints — every entry point a person or CI uses.
+# Newcomers: `make demo` (set up, deploy, show each scenario) and `make test` (the whole suite).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+TOOL_PACKAGES := $(sort $(dir $(wildcard tools/*/pyproject.toml)))
+MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+
+export TF_CLI_CONFIG_FILE := $(CURDIR)/$(TOOLS)/terraform.rc
+export CHECKPOINT_DISABLE := 1
+export TF_IN_AUTOMATION := 1
+TERRAFORM = $(shell cat $(TOOLS)/terraform-path 2>/dev/null || echo terraform)
+
+# Where AWS is. Default: the embedded local AWS (LocalStack on the host, started on demand).
+# AWS_ENDPOINT_URL already set (e.g. a LocalStack container): use it, start nothing.
+# LBP_TARGET=aws: a real account with your own credentials (explicit opt-in, never the default).
+LOCALAWS_PORT ?= 4566
+LBP_TARGET ?= $(if $(AWS_ENDPOINT_URL),endpoint,local)
+ifeq ($(filter $(LBP_TARGET),local endpoint aws),)
+$(error LBP_TARGET must be local, endpoint or aws, not '$(LBP_TARGET)')
+endif
+ifeq ($(LBP_TARGET),local)
+export AWS_ENDPOINT_URL := http://127.0.0.1:$(LOCALAWS_PORT)
+export LOCALAWS_PORT
+endif
+ifneq ($(LBP_TARGET),aws)
+export AWS_ACCESS_KEY_ID ?= test
+export AWS_SECRET_ACCESS_KEY ?= test
+export AWS_DEFAULT_REGION ?= us-east-1
+export AWS_REGION ?= $(AWS_DEFAULT_REGION)
+export TF_VAR_s3_use_path_style := true
+endif
+export LBP_TARGET
+
+PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+
+.PHONY: help
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# ---------------------------------------------------------------- setup
+$(VENV)/.installed: pyproject.toml $(addsuffix pyproject.toml,$(TOOL_PACKAGES))
+	@echo "==> project venv ($(VENV)) from pyproject.toml"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip $(PIP_QUIET)
+	@$(PY) -m pip install --quiet -e '.[dev]' $(addprefix -e ,$(TOOL_PACKAGES)) $(PIP_QUIET)
+	@touch $@
+
+$(TOOLS)/checkov-venv/.installed:
+	@echo "==> checkov in its own venv (its pins differ from the project's)"
+	@$(PYTHON) -m venv $(TOOLS)/checkov-venv
+	@$(TOOLS)/checkov-venv/bin/pip install --quiet checkov==3.3.30 $(PIP_QUIET)
+	@touch $@
+
+.PHONY: setup
+setup: $(VENV)/.installed ## install everything: venvs, Terraform + CLI config, the local AWS
+	@$(PY) -m toolchain terraform --tools-dir $(TOOLS)
+ifeq ($(LBP_TARGET),local)
+	@$(PY) -m localaws install
+endif
+
+# ---------------------------------------------------------------- build
+.PHONY: build
+build: $(VENV)/.installed ## build byte-identical function and layer zips into build/
+	@$(PY) -m packager build --functions functions --layers layers --out build \
+		--cache $(TOOLS)/pip-target-cache
+
+# ---------------------------------------------------------------- local AWS
+.PHONY: up down status logs
+up: setup ## start the local AWS (LocalStack on the host) on 127.0.0.1:$(LOCALAWS_PORT)
+	@$(PY) -m localaws up
+down: ## stop the local AWS and every process it started
+	@if [ -x $(PY) ]; then $(PY) -m localaws down; else echo "local AWS: not installed"; fi
+status: ## is the local AWS running, how healthy, how much memory
+	@$(PY) -m localaws status
+logs: ## the local AWS log (LINES=n)
+	@$(PY) -m localaws logs -n $${LINES:-200}
+
+.PHONY: aws
+aws: setup ## make sure the AWS endpoint of LBP_TARGET is there
+ifeq ($(LBP_TARGET),local)
+	@$(PY) -m localaws up
+else ifeq ($(LBP_TARGET),endpoint)
+	@echo "==> using AWS_ENDPOINT_URL=$(AWS_ENDPOINT_URL) (nothing started)"
+else
+	@echo "==> using a REAL AWS account (LBP_TARGET=aws): $$($(PY) -c 'import boto3; print(boto3.client("sts").get_caller_identity()["Arn"])')"
+endif
+
+# ---------------------------------------------------------------- Terraform root stack
+.PHONY: init plan apply destroy
+init: setup
+	@$(TERRAFORM) init -input=false -no-color >/dev/null
+plan: init build ## plan the root stack against LBP_TARGET
+	@$(TERRAFORM) plan -input=false
+apply: init build aws ## apply the root stack to LBP_TARGET
+	@$(TERRAFORM) apply -input=false -auto-approve
+destroy: init aws ## destroy the root stack
+	@$(TERRAFORM) destroy -input=false -auto-approve
+
+# ---------------------------------------------------------------- quality
+.PHONY: lint
+lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, checkov, module README sync
+	@echo "==> terraform fmt -check"
+	@$(TERRAFORM) fmt -check -recursive -diff
+	@echo "==> terraform validate (root and every module)"
+	@for dir in . $(MODULES); do \
+		$(TERRAFORM) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null \
+		  || { echo "terraform init failed in $$dir"; exit 1; }; \
+		$(TERRAFORM) -chdir=$$dir validate -no-color >/dev/null \
+		  || { $(TERRAFORM) -chdir=$$dir validate -no-color; exit 1; }; \
+	done
+	@echo "==> module READMEs list every input and output"
+	@$(PY) -m tfdocs_check $(MODULES)
+	@echo "==> ruff"
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/ruff format --check .
+	@echo "==> mypy"
+	@$(VENV)/bin/mypy functions $(addsuffix *,$(filter-out tools/lambda_executor/,$(TOOL_PACKAGES)))
+	@echo "==> checkov"
+	@$(TOOLS)/checkov-venv/bin/checkov -d . --framework terraform --skip-download --quiet --compact \
+		--skip-path '\.terraform' --skip-path 'tests/'
+
+.PHONY: test
+test: lint build aws ## the whole suite: lint, unit, module (terraform test), integration
+	@echo "==> pytest (target: $(LBP_TARGET)$(if $(AWS_ENDPOINT_URL), at $(AWS_ENDPOINT_URL)))"
+	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: bench
+bench: build aws ## benchmarks: ratios against a baseline measured in the same run
+	@$(PY) -m benchmarks
+
+# ---------------------------------------------------------------- demo
+.PHONY: demo
+demo: build aws ## set up, deploy the root stack, drive one real event through each scenario
+	@$(PY) -m demo
+
+.PHONY: clean
+clean: down ## remove everything generated (venvs, tools, local AWS state, builds, TF state)
+	rm -rf $(VENV) $(TOOLS) .localstack build
+	find . -name .terraform -type d -prune -exec rm -rf {} +
+	find . \( -name 'terraform.tfstate*' -o -name '.terraform.lock.hcl' \) -delete

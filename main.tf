@@ -1,0 +1,31 @@
+# The root stack: every scenario of lambda-blueprints, each behind its enable_<scenario> switch.
+
+locals {
+  tags      = merge({ Project = "lambda-blueprints" }, var.tags)
+  build_dir = abspath("${path.root}/${var.build_dir}")
+}
+
+# Shared layer: aws-lambda-powertools (structured logging, batch processing), built by make build
+# for the functions' runtime and architecture.
+resource "aws_lambda_layer_version" "powertools" {
+  layer_name               = "${var.name_prefix}-powertools"
+  description              = "aws-lambda-powertools for python3.12 x86_64 (built by make build)"
+  filename                 = "${local.build_dir}/layers/powertools.zip"
+  source_code_hash         = filebase64sha256("${local.build_dir}/layers/powertools.zip")
+  compatible_runtimes      = ["python3.12"]
+  compatible_architectures = ["x86_64"]
+}
+
+module "hello" {
+  source = "./modules/lambda-function"
+  count  = var.enable_hello ? 1 : 0
+
+  name                  = "${var.name_prefix}-hello"
+  description           = "Smoke test: answers with facts about its runtime."
+  package               = "${local.build_dir}/functions/hello.zip"
+  handler               = "hello.handler.lambda_handler"
+  layers                = [aws_lambda_layer_version.powertools.arn]
+  log_retention_in_days = var.log_retention_in_days
+  environment_variables = { POWERTOOLS_SERVICE_NAME = "hello" }
+  tags                  = local.tags
+}

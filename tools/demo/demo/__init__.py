@@ -1,0 +1,1 @@
+"""`make demo`: deploy the root stack and show each scenario working."""

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from packager import Target, build_function, build_layer
+from packager.cli import main
+from packager.dependencies import DependencyInstallError, install_for_target
+from packager.zipper import FIXED_DATE_TIME
+
+
+def make_function(root: Path, name: str = "sample") -> Path:
+    source = root / "functions" / name
+    (source / "tests").mkdir(parents=True)
+    (source / "__pycache__").mkdir()
+    (source / "handler.py").write_text("def lambda_handler(event, context):\n    return event\n")
+    (source / "logic.py").write_text("VALUE = 1\n")
+    (source / "tests" / "test_logic.py").write_text("def test(): pass\n")
+    (source / "__pycache__" / "logic.cpython-311.pyc").write_bytes(b"junk")
+    return source
+
+
+def test_function_zip_holds_only_the_package(tmp_path: Path) -> None:
+    source = make_function(tmp_path)
+    result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    with zipfile.ZipFile(result.path) as zf:
+        assert sorted(zf.namelist()) == ["sample/handler.py", "sample/logic.py"]
+
+
+def test_rebuild_is_byte_identical_and_does_not_rewrite(tmp_path: Path) -> None:
+    source = make_function(tmp_path)
+    first = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    first_bytes = first.path.read_bytes()
+    os.utime(source / "handler.py", (0, 0))
+    (source / "logic.py").chmod(0o600)
+    second = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    assert second.path.read_bytes() == first_bytes
+    assert first.written and not second.written
+
+
+def test_content_change_changes_the_zip(tmp_path: Path) -> None:
+    source = make_function(tmp_path)
+    first = build_function(source, tmp_path / "build", Target(), tmp_path / "cache").sha256
+    (source / "logic.py").write_text("VALUE = 2\n")
+    second = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    assert second.written and second.sha256 != first
+
+
+def test_entries_have_fixed_time_and_mode(tmp_path: Path) -> None:
+    source = make_function(tmp_path)
+    (source / "run.sh").write_text("#!/bin/sh\n")
+    (source / "run.sh").chmod(0o700)
+    result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    with zipfile.ZipFile(result.path) as zf:
+        modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in zf.infolist()}
+        assert {info.date_time for info in zf.infolist()} == {FIXED_DATE_TIME}
+        assert zf.namelist() == sorted(zf.namelist())
+    assert modes == {"sample/handler.py": 0o644, "sample/logic.py": 0o644, "sample/run.sh": 0o755}
+
+
+def test_function_without_handler_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "functions" / "nothing"
+    source.mkdir(parents=True)
+    with pytest.raises(FileNotFoundError, match="handler.py"):
+        build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+
+
+def test_layer_puts_sources_under_python(tmp_path: Path) -> None:
+    layer = tmp_path / "layers" / "shared"
+    (layer / "python" / "shared").mkdir(parents=True)
+    (layer / "python" / "shared" / "__init__.py").write_text("X = 1\n")
+    result = build_layer(layer, tmp_path / "build", Target(), tmp_path / "cache")
+    with zipfile.ZipFile(result.path) as zf:
+        assert zf.namelist() == ["python/shared/__init__.py"]
+
+
+def test_empty_layer_is_refused(tmp_path: Path) -> None:
+    layer = tmp_path / "layers" / "empty"
+    layer.mkdir(parents=True)
+    with pytest.raises(ValueError, match="neither requirements.txt"):
+        build_layer(layer, tmp_path / "build", Target(), tmp_path / "cache")
+
+
+@pytest.mark.parametrize(
+    ("runtime", "architecture"), [("nodejs20.x", "x86_64"), ("python3.12", "sparc")]
+)
+def test_bad_target_is_refused(runtime: str, architecture: str) -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        Target(runtime, architecture)
+
+
+def _elf_machine(path: Path) -> int:
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF"
+    return int.from_bytes(header[18:20], "little")
+
+
+ELF_X86_64, ELF_AARCH64 = 62, 183
+
+
+@pytest.mark.parametrize(("architecture", "machine"), [("arm64", ELF_AARCH64), ("x86_64", ELF_X86_64)])
+def test_dependencies_are_built_for_the_target_not_the_build_machine(
+    tmp_path: Path, architecture: str, machine: int
+) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("markupsafe==3.0.2\n")
+    target = Target("python3.12", architecture)
+    installed = install_for_target(requirements, target, tmp_path / "cache")
+    extensions = list(installed.rglob("*.so"))
+    assert extensions, "markupsafe ships a compiled speedup module"
+    assert all("cpython-312" in so.name for so in extensions)
+    assert {_elf_machine(so) for so in extensions} == {machine}
+    assert install_for_target(requirements, target, tmp_path / "cache") == installed
+
+
+def test_uninstallable_requirement_fails_with_pip_reason(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("this-package-does-not-exist-lbp==0.0.1\n")
+    with pytest.raises(DependencyInstallError, match="this-package-does-not-exist-lbp"):
+        install_for_target(requirements, Target(), tmp_path / "cache")
+    assert not list((tmp_path / "cache").glob("*")), "a failed install leaves no cache entry"
+
+
+def test_cli_builds_everything_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_function(tmp_path, "alpha")
+    make_function(tmp_path, "beta")
+    code = main(
+        [
+            "build",
+            "--functions", str(tmp_path / "functions"),
+            "--layers", str(tmp_path / "layers"),
+            "--out", str(tmp_path / "build"),
+            "--cache", str(tmp_path / "cache"),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert (tmp_path / "build" / "functions" / "alpha.zip").exists()
+    assert (tmp_path / "build" / "functions" / "beta.zip").exists()
+    assert capsys.readouterr().out.count("built") == 2

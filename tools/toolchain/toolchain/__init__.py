@@ -1,0 +1,1 @@
+"""Terraform for `make setup`: which binary, and a CLI config that works offline."""
