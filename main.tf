@@ -29,3 +29,31 @@ module "hello" {
   environment_variables = { POWERTOOLS_SERVICE_NAME = "hello" }
   tags                  = local.tags
 }
+
+data "aws_caller_identity" "current" {}
+
+module "s3_object_index" {
+  source = "./modules/s3-object-index"
+  count  = var.enable_s3_object_index ? 1 : 0
+
+  name = "${var.name_prefix}-objidx"
+  buckets = {
+    uploads = {
+      name          = "${var.name_prefix}-uploads-${data.aws_caller_identity.current.account_id}-${var.region}"
+      force_destroy = var.force_destroy
+    }
+  }
+  packages = {
+    indexer = "${local.build_dir}/functions/s3_object_index.zip"
+    api     = "${local.build_dir}/functions/s3_object_index_api.zip"
+  }
+  layers             = [aws_lambda_layer_version.powertools.arn]
+  tombstone_ttl_days = var.s3_object_index.tombstone_ttl_days
+  indexer = {
+    environment_variables  = var.s3_object_index.indexer_environment
+    maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
+  }
+  api                   = { auth_type = var.s3_object_index.api_auth_type }
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}

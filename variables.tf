@@ -49,3 +49,26 @@ variable "enable_hello" {
   type        = bool
   default     = true
 }
+
+variable "force_destroy" {
+  description = "Let `terraform destroy` delete buckets that still hold objects (handy for test stacks; keep false for real data)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_s3_object_index" {
+  description = "Deploy scenario 2: S3 object events indexed into DynamoDB, with a query API."
+  type        = bool
+  default     = true
+}
+
+variable "s3_object_index" {
+  description = "Settings passed to modules/s3-object-index (see its README)."
+  type = object({
+    api_auth_type          = optional(string, "AWS_IAM")
+    tombstone_ttl_days     = optional(number, 7)
+    indexer_environment    = optional(map(string), {})
+    indexer_retry_attempts = optional(number, 2)
+  })
+  default = {}
+}

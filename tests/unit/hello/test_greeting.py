@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from hello.greeting import BadRequestError, greeting, parse_name
 
 

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         console.heading(title)
         try:
             step(scenario)
-        except Exception as error:  # noqa: BLE001 — one scenario's failure must not hide the rest
+        except Exception as error:
             failures += 1
             console.step(f"FAILED: {type(error).__name__}: {error}")
     console.heading("Done" if not failures else f"{failures} scenario(s) failed")

@@ -25,6 +25,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     cells = [[str(h) for h in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for index, row in enumerate(cells):
-        print("     " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        print(
+            "     " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        )
         if index == 0:
             print("     " + "  ".join("-" * width for width in widths))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import zipfile
@@ -25,8 +26,6 @@ def _entry(arcname: str, executable: bool) -> zipfile.ZipInfo:
 
 def zip_bytes_for(files: Mapping[str, Path]) -> bytes:
     """Builds the archive in memory: arcname -> source file, sorted by arcname."""
-    import io
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for arcname in sorted(files):

@@ -5,7 +5,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from packager import Target, build_function, build_layer
 from packager.cli import main
 from packager.dependencies import DependencyInstallError, install_for_target
@@ -64,7 +63,7 @@ def test_entries_have_fixed_time_and_mode(tmp_path: Path) -> None:
 def test_function_without_handler_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "functions" / "nothing"
     source.mkdir(parents=True)
-    with pytest.raises(FileNotFoundError, match="handler.py"):
+    with pytest.raises(FileNotFoundError, match=r"handler\.py"):
         build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
 
 
@@ -80,7 +79,7 @@ def test_layer_puts_sources_under_python(tmp_path: Path) -> None:
 def test_empty_layer_is_refused(tmp_path: Path) -> None:
     layer = tmp_path / "layers" / "empty"
     layer.mkdir(parents=True)
-    with pytest.raises(ValueError, match="neither requirements.txt"):
+    with pytest.raises(ValueError, match=r"neither requirements\.txt"):
         build_layer(layer, tmp_path / "build", Target(), tmp_path / "cache")
 
 
@@ -101,7 +100,9 @@ def _elf_machine(path: Path) -> int:
 ELF_X86_64, ELF_AARCH64 = 62, 183
 
 
-@pytest.mark.parametrize(("architecture", "machine"), [("arm64", ELF_AARCH64), ("x86_64", ELF_X86_64)])
+@pytest.mark.parametrize(
+    ("architecture", "machine"), [("arm64", ELF_AARCH64), ("x86_64", ELF_X86_64)]
+)
 def test_dependencies_are_built_for_the_target_not_the_build_machine(
     tmp_path: Path, architecture: str, machine: int
 ) -> None:
@@ -124,7 +125,9 @@ def test_uninstallable_requirement_fails_with_pip_reason(tmp_path: Path) -> None
     assert not list((tmp_path / "cache").glob("*")), "a failed install leaves no cache entry"
 
 
-def test_cli_builds_everything_and_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_builds_everything_and_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     make_function(tmp_path, "alpha")
     make_function(tmp_path, "beta")
     code = main(

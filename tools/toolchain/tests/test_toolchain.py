@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
-
 from toolchain import cli_config
 from toolchain.terraform_binary import ToolchainError, parse_version
 
@@ -24,7 +26,7 @@ def test_mirror_from_env_var(tmp_path: Path) -> None:
 
 
 def test_env_var_naming_an_empty_folder_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(ToolchainError, match="holds no registry.terraform.io/hashicorp/aws"):
+    with pytest.raises(ToolchainError, match=r"holds no registry\.terraform\.io/hashicorp/aws"):
         cli_config.find_mirror({cli_config.MIRROR_ENV: str(tmp_path)})
 
 
@@ -49,10 +51,6 @@ def test_no_mirror_and_no_registry_says_what_is_missing(monkeypatch: pytest.Monk
 
 def test_written_config_lets_terraform_init_offline(tmp_path: Path) -> None:
     """The real check: terraform init against the generated config finds hashicorp/aws."""
-    import os
-    import shutil
-    import subprocess
-
     terraform = shutil.which("terraform")
     mirror = cli_config.find_mirror()
     if terraform is None or mirror is None:

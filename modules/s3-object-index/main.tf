@@ -1,0 +1,178 @@
+# S3 object events indexed into DynamoDB, and a synchronous query API over the index.
+
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  created_buckets = { for k, b in var.buckets : k => b if b.create }
+  bucket_names    = { for k, b in var.buckets : k => b.create ? aws_s3_bucket.this[k].bucket : b.name }
+  bucket_arns     = { for k, name in local.bucket_names : k => "arn:${data.aws_partition.current.partition}:s3:::${name}" }
+}
+
+# ------------------------------------------------------------------ buckets (when created here)
+resource "aws_s3_bucket" "this" {
+  for_each = local.created_buckets
+  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; a per-account choice of the caller.
+  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-team disaster-recovery choice, not a default.
+  #checkov:skip=CKV2_AWS_62:Event notifications are configured by aws_s3_bucket_notification below.
+  #checkov:skip=CKV2_AWS_61:Lifecycle rules depend on the data kept; the caller adds them.
+
+  bucket        = each.value.name
+  force_destroy = each.value.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = local.created_buckets
+
+  bucket                  = aws_s3_bucket.this[each.key].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = var.kms_key_arn != null
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  versioning_configuration {
+    status = each.value.versioning ? "Enabled" : "Suspended"
+  }
+}
+
+# ------------------------------------------------------------------ the index
+resource "aws_dynamodb_table" "this" {
+  name                        = "${var.name}-index"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "bucket"
+  range_key                   = "key"
+  deletion_protection_enabled = false
+
+  attribute {
+    name = "bucket"
+    type = "S"
+  }
+
+  attribute {
+    name = "key"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expires_at"
+    enabled        = true
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = var.kms_key_arn != null
+    kms_key_arn = var.kms_key_arn
+  }
+
+  tags = var.tags
+}
+
+# Events the indexer could not process after its retries (the async on-failure destination).
+resource "aws_sqs_queue" "on_failure" {
+  name                      = "${var.name}-indexer-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+# ------------------------------------------------------------------ indexer
+module "indexer" {
+  source = "../lambda-function"
+
+  name                  = "${var.name}-indexer"
+  description           = "Indexes S3 object events into ${aws_dynamodb_table.this.name}"
+  package               = var.packages.indexer
+  handler               = "s3_object_index.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.indexer.memory_size
+  timeout               = var.indexer.timeout
+  layers                = var.layers
+  reserved_concurrency  = var.indexer.reserved_concurrency
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge({
+    TABLE_NAME              = aws_dynamodb_table.this.name
+    TOMBSTONE_TTL_DAYS      = tostring(var.tombstone_ttl_days)
+    FETCH_CONTENT_TYPE      = tostring(var.fetch_content_type)
+    POWERTOOLS_SERVICE_NAME = "s3-object-index"
+  }, var.indexer.environment_variables)
+
+  async_invoke = {
+    maximum_retry_attempts       = var.indexer.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.indexer.maximum_event_age_in_seconds
+    on_failure_destination       = aws_sqs_queue.on_failure.arn
+  }
+
+  policy_statements = concat(
+    [{
+      sid       = "WriteIndex"
+      actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
+      resources = [aws_dynamodb_table.this.arn]
+    }],
+    var.fetch_content_type ? [{
+      sid       = "HeadIndexedObjects"
+      actions   = ["s3:GetObject"]
+      resources = [for arn in values(local.bucket_arns) : "${arn}/*"]
+    }] : [],
+  )
+}
+
+resource "aws_lambda_permission" "s3" {
+  for_each = local.bucket_names
+
+  statement_id   = "AllowS3-${each.key}"
+  action         = "lambda:InvokeFunction"
+  function_name  = module.indexer.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = local.bucket_arns[each.key]
+  source_account = data.aws_caller_identity.current.account_id
+}
+
+resource "aws_s3_bucket_notification" "this" {
+  for_each = local.bucket_names
+
+  bucket = each.value
+
+  lambda_function {
+    id                  = "${var.name}-index"
+    lambda_function_arn = module.indexer.function_arn
+    events              = ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]
+    filter_prefix       = var.buckets[each.key].filter_prefix
+    filter_suffix       = var.buckets[each.key].filter_suffix
+  }
+
+  depends_on = [aws_lambda_permission.s3]
+}

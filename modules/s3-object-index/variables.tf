@@ -1,0 +1,145 @@
+variable "name" {
+  description = "Name prefix of every resource of this scenario (functions, table, queue, API)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name: 2-41 characters of lower-case letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "buckets" {
+  description = "Buckets to index, by a short key. create = true makes a private, encrypted bucket; create = false indexes an existing bucket by name (this module then owns its notification configuration, which S3 keeps as one document per bucket). filter_prefix/filter_suffix narrow the notification."
+  type = map(object({
+    name          = string
+    create        = optional(bool, true)
+    force_destroy = optional(bool, false)
+    versioning    = optional(bool, true)
+    filter_prefix = optional(string)
+    filter_suffix = optional(string)
+  }))
+
+  validation {
+    condition     = length(var.buckets) > 0
+    error_message = "buckets: at least one bucket to index."
+  }
+
+  validation {
+    condition = alltrue([
+      for b in values(var.buckets) :
+      can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b.name)) && !can(regex("\\.\\.", b.name))
+    ])
+    error_message = "buckets[*].name: S3 bucket names are 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the created buckets, the table and the on-failure queue. null = AWS-managed encryption (SSE-S3, DynamoDB-owned key, SQS-managed SSE)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "tombstone_ttl_days" {
+  description = "Deleted objects stay in the index as tombstones (so a late, older event cannot resurrect them) for this many days; DynamoDB TTL then removes them."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.tombstone_ttl_days >= 1 && var.tombstone_ttl_days <= 365 && floor(var.tombstone_ttl_days) == var.tombstone_ttl_days
+    error_message = "tombstone_ttl_days: a whole number of days from 1 to 365."
+  }
+}
+
+variable "fetch_content_type" {
+  description = "Look up each created object's Content-Type with HeadObject (one extra S3 request per object; needs s3:GetObject on the buckets)."
+  type        = bool
+  default     = false
+}
+
+variable "indexer" {
+  description = "Settings of the indexing function (invoked asynchronously by S3)."
+  type = object({
+    memory_size                  = optional(number, 256)
+    timeout                      = optional(number, 30)
+    maximum_retry_attempts       = optional(number, 2)
+    maximum_event_age_in_seconds = optional(number, 3600)
+    reserved_concurrency         = optional(number, -1)
+    environment_variables        = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.indexer.memory_size >= 128 && var.indexer.memory_size <= 10240
+    error_message = "indexer.memory_size: 128-10240 MB."
+  }
+
+  validation {
+    condition     = var.indexer.timeout >= 1 && var.indexer.timeout <= 900
+    error_message = "indexer.timeout: 1-900 seconds."
+  }
+}
+
+variable "api" {
+  description = "The synchronous query API. auth_type AWS_IAM (default) requires SigV4-signed requests on both the function URL and the REST API; NONE makes both public."
+  type = object({
+    enabled       = optional(bool, true)
+    auth_type     = optional(string, "AWS_IAM")
+    stage_name    = optional(string, "v1")
+    memory_size   = optional(number, 256)
+    timeout       = optional(number, 10)
+    max_page_size = optional(number, 100)
+  })
+  default = {}
+
+  validation {
+    condition     = contains(["AWS_IAM", "NONE"], var.api.auth_type)
+    error_message = "api.auth_type: AWS_IAM or NONE."
+  }
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_]{1,128}$", var.api.stage_name))
+    error_message = "api.stage_name: 1-128 characters of letters, digits and '_'."
+  }
+
+  validation {
+    condition     = var.api.max_page_size >= 1 && var.api.max_page_size <= 1000
+    error_message = "api.max_page_size: 1-1000."
+  }
+}
+
+variable "packages" {
+  description = "Paths of the zips built by `make build` for the two functions."
+  type = object({
+    indexer = string
+    api     = string
+  })
+}
+
+variable "layers" {
+  description = "Layer ARNs for both functions; the handlers need aws-lambda-powertools."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime" {
+  description = "Python runtime of both functions (the packages must be built for it)."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the functions' log groups (and the REST API's access log group)."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,39 @@
+"""The root stack applies to the target as is, and a second plan finds nothing to change."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import boto3
+from lbp_testing.stack import Stack
+
+
+def test_second_plan_is_empty(root_stack: Stack) -> None:
+    assert root_stack.planned_changes() == []
+
+
+def test_smoke_function_runs_with_the_shared_layer(root_stack: Stack) -> None:
+    hello = root_stack.outputs["hello"]
+    client = boto3.client("lambda")
+    response = client.invoke(
+        FunctionName=hello["function_name"], Payload=b'{"name": "ci"}', LogType="Tail"
+    )
+    body = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, body
+    assert body["message"] == "hello, ci"
+    assert body["runtime"]["python"].startswith("3.12.")
+    assert body["runtime"]["function"] == hello["function_name"]
+    log_tail = base64.b64decode(response["LogResult"]).decode()
+    assert '"message":"greeted"' in log_tail.replace(" ", "")  # Powertools' JSON log line
+
+
+def test_smoke_function_rejects_a_bad_request_clearly(root_stack: Stack) -> None:
+    client = boto3.client("lambda")
+    response = client.invoke(
+        FunctionName=root_stack.outputs["hello"]["function_name"], Payload=b'{"name": 42}'
+    )
+    error = json.loads(response["Payload"].read())
+    assert response["FunctionError"] == "Unhandled"
+    assert error["errorType"] == "BadRequestError"
+    assert "'name' must be a non-empty string" in error["errorMessage"]

@@ -1,0 +1,266 @@
+"""Scenario 2 end to end: S3 events → indexer → DynamoDB, and the query API over HTTP."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+from lbp_testing.http import function_url_base, rest_api_base, signed_get
+from lbp_testing.polling import eventually
+from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack
+from lbp_testing.target import AwsTarget
+
+AWKWARD_KEYS = [
+    "my photoé.jpg",
+    "a+b=c.txt",
+    "100% done.txt",
+    "dir/sub dir/ünïcødé 文件.txt",
+    "spaces  twice .csv",
+    "semi;colon&amp.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def scenario(root_stack: Stack) -> dict[str, Any]:
+    outputs: dict[str, Any] = root_stack.outputs["s3_object_index"]
+    return outputs
+
+
+def live_rows(table_name: str, bucket: str, prefix: str) -> dict[str, tuple[int, str]]:
+    table = boto3.resource("dynamodb").Table(table_name)
+    rows: dict[str, tuple[int, str]] = {}
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "#b = :b AND begins_with(#k, :p)",
+        "ExpressionAttributeNames": {"#b": "bucket", "#k": "key"},
+        "ExpressionAttributeValues": {":b": bucket, ":p": prefix},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = table.query(**kwargs)
+        for item in page["Items"]:
+            if not item.get("deleted"):
+                rows[str(item["key"])] = (int(item["size"]), str(item["etag"]))
+        if "LastEvaluatedKey" not in page:
+            return rows
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def bucket_listing(bucket: str, prefix: str) -> dict[str, tuple[int, str]]:
+    listing: dict[str, tuple[int, str]] = {}
+    paginator = boto3.client("s3").get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
+        for obj in page.get("Contents", []):
+            listing[obj["Key"]] = (obj["Size"], obj["ETag"].strip('"'))
+    return listing
+
+
+def get_row(table_name: str, bucket: str, key: str) -> dict[str, Any] | None:
+    table = boto3.resource("dynamodb").Table(table_name)
+    item = table.get_item(Key={"bucket": bucket, "key": key}, ConsistentRead=True).get("Item")
+    return dict(item) if item else None
+
+
+def test_table_equals_the_bucket_listing_after_uploads_overwrites_and_deletes(
+    scenario: dict[str, Any],
+) -> None:
+    s3 = boto3.client("s3")
+    bucket, prefix = scenario["bucket_name"], f"sync-{secrets.token_hex(3)}/"
+    keys = [f"{prefix}{name}" for name in AWKWARD_KEYS] + [
+        f"{prefix}plain/object-{n:03}.txt" for n in range(50)
+    ]
+    for index, key in enumerate(keys):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x" * (index + 1))
+    for key in keys[:10]:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"overwritten, longer than before " * 3)
+    for key in keys[10:20]:
+        s3.delete_object(Bucket=bucket, Key=key)
+
+    expected = bucket_listing(bucket, prefix)
+    assert len(expected) == len(keys) - 10
+    eventually(
+        lambda: live_rows(scenario["table_name"], bucket, prefix),
+        accept=lambda rows: rows == expected,
+        timeout=90,
+        interval=1.0,
+        what="index equal to the bucket listing",
+    )
+    for key in keys[10:20]:
+        tombstone = get_row(scenario["table_name"], bucket, key)
+        assert tombstone is not None and tombstone["deleted"] is True
+        assert int(tombstone["expires_at"]) > 0
+
+
+def _event_for(row: dict[str, Any], sequencer: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": "us-east-1",
+                "eventTime": "2026-01-01T00:00:00.000Z",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": row["bucket"], "arn": f"arn:aws:s3:::{row['bucket']}"},
+                    "object": {
+                        "key": quote(row["key"]).replace("%20", "+"),
+                        "size": 1,
+                        "eTag": "0" * 32,
+                        "sequencer": sequencer,
+                    },
+                },
+            }
+        ]
+    }
+
+
+def invoke_indexer(function_name: str, event: dict[str, Any]) -> dict[str, Any]:
+    response = boto3.client("lambda").invoke(
+        FunctionName=function_name, Payload=json.dumps(event).encode()
+    )
+    body: dict[str, Any] = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, body
+    return body
+
+
+def test_redelivered_and_older_events_change_nothing(scenario: dict[str, Any]) -> None:
+    s3 = boto3.client("s3")
+    bucket, key = scenario["bucket_name"], f"redelivery-{secrets.token_hex(3)}/a file+é.txt"
+    s3.put_object(Bucket=bucket, Key=key, Body=b"original")
+    row = eventually(
+        lambda: get_row(scenario["table_name"], bucket, key),
+        timeout=60,
+        what=f"row for {key}",
+    )
+    assert row is not None
+
+    redelivered = invoke_indexer(
+        scenario["indexer_function_name"], _event_for(row, str(row["sequencer"]))
+    )
+    older = invoke_indexer(scenario["indexer_function_name"], _event_for(row, "0000000000000001"))
+
+    assert redelivered["skipped_stale"] == 1 and older["skipped_stale"] == 1
+    assert get_row(scenario["table_name"], bucket, key) == row
+
+
+def test_a_failing_event_ends_in_the_on_failure_queue(scenario: dict[str, Any]) -> None:
+    bucket = scenario["bucket_name"]
+    key = f"{INDEXER_FAILURE_PREFIX}{secrets.token_hex(4)}.txt"
+    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"boom")
+    sqs = boto3.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
+        "QueueUrl"
+    ]
+    seen: list[dict[str, Any]] = []
+
+    def failure_records() -> list[dict[str, Any]]:
+        reply = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
+        for message in reply.get("Messages", []):
+            seen.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+        return [
+            record
+            for record in seen
+            if key in json.dumps(record.get("requestPayload", {}), ensure_ascii=False)
+            or quote(key) in json.dumps(record.get("requestPayload", {}))
+        ]
+
+    records = eventually(failure_records, timeout=120, interval=0, what=f"failure record for {key}")
+    record = records[0]
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert (
+        record["requestContext"]["functionArn"].split(":")[6] == scenario["indexer_function_name"]
+    )
+    assert record["responseContext"]["functionError"] == "Unhandled"
+    assert "forced failure" in json.dumps(record["responsePayload"])
+    assert get_row(scenario["table_name"], bucket, key) is None
+
+
+@pytest.fixture(scope="module")
+def indexed_objects(scenario: dict[str, Any]) -> tuple[str, list[str]]:
+    s3 = boto3.client("s3")
+    bucket, prefix = scenario["bucket_name"], f"api-{secrets.token_hex(3)}/"
+    keys = sorted(f"{prefix}{name}" for name in [*AWKWARD_KEYS, "b/1.txt", "b/2.txt", "b/3.txt"])
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+    eventually(
+        lambda: live_rows(scenario["table_name"], bucket, prefix),
+        accept=lambda rows: len(rows) == len(keys),
+        timeout=60,
+        what="API fixture objects indexed",
+    )
+    return prefix, keys
+
+
+def api_get(scenario: dict[str, Any], target: AwsTarget, path: str, via: str) -> Any:
+    if via == "function-url":
+        base, host = function_url_base(scenario["function_url"], target)
+        return signed_get(f"{base}{path}", "lambda", target.region, host)
+    base = rest_api_base(
+        scenario["rest_api_id"], scenario["rest_api_stage"], scenario["rest_api_url"], target
+    )
+    return signed_get(f"{base}{path}", "execute-api", target.region)
+
+
+VIAS = ["function-url", "rest-api"]
+
+
+@pytest.mark.parametrize("via", VIAS)
+def test_api_lists_a_prefix_page_by_page(
+    scenario: dict[str, Any],
+    aws_target: AwsTarget,
+    indexed_objects: tuple[str, list[str]],
+    via: str,
+) -> None:
+    prefix, keys = indexed_objects
+    bucket = scenario["bucket_name"]
+    listed: list[str] = []
+    cursor: str | None = None
+    pages = 0
+    while True:
+        query = f"bucket={bucket}&prefix={quote(prefix)}&limit=4"
+        if cursor:
+            query += f"&cursor={quote(cursor)}"
+        response = api_get(scenario, aws_target, f"/objects?{query}", via)
+        assert response.status == 200, response.body
+        assert len(response.body["items"]) <= 4
+        listed += [item["key"] for item in response.body["items"]]
+        pages += 1
+        cursor = response.body["next_cursor"]
+        if not cursor:
+            break
+    assert listed == keys
+    assert pages == -(-len(keys) // 4)
+
+
+@pytest.mark.parametrize("via", VIAS)
+def test_api_gets_one_record_and_404s_unknown_keys(
+    scenario: dict[str, Any],
+    aws_target: AwsTarget,
+    indexed_objects: tuple[str, list[str]],
+    via: str,
+) -> None:
+    _, keys = indexed_objects
+    bucket = scenario["bucket_name"]
+    awkward = next(key for key in keys if "文件" in key)
+    found = api_get(scenario, aws_target, f"/objects/{bucket}/{quote(awkward)}", via)
+    assert found.status == 200, found.body
+    assert found.body["key"] == awkward and found.body["size"] == len(awkward.encode())
+    missing = api_get(scenario, aws_target, f"/objects/{bucket}/{quote(awkward)}.nope", via)
+    assert missing.status == 404 and "error" in missing.body
+
+
+@pytest.mark.parametrize("via", VIAS)
+def test_api_rejects_bad_parameters_with_a_reason(
+    scenario: dict[str, Any], aws_target: AwsTarget, via: str
+) -> None:
+    no_bucket = api_get(scenario, aws_target, "/objects?prefix=x", via)
+    bad_limit = api_get(
+        scenario, aws_target, f"/objects?bucket={scenario['bucket_name']}&limit=zero", via
+    )
+    assert no_bucket.status == 400 and "bucket" in no_bucket.body["error"]
+    assert bad_limit.status == 400 and "limit" in bad_limit.body["error"]

@@ -1,0 +1,70 @@
+"""The root stack deployed into a throw-away copy, so tests never touch the demo's state."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import tftest
+
+ROOT = Path(__file__).resolve().parents[2]
+ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
+LINKED_DIRS = ("modules", "build")
+# The test stack makes the S3 indexer fail on keys under this prefix (its FAIL_ON_KEY_PREFIX hook).
+INDEXER_FAILURE_PREFIX = "force-failure/"
+
+
+def terraform_binary() -> str:
+    path_file = ROOT / ".tools" / "terraform-path"
+    return path_file.read_text().strip() if path_file.exists() else "terraform"
+
+
+def unique_prefix(stem: str = "it") -> str:
+    return f"{stem}{secrets.token_hex(3)}"
+
+
+def copy_root(destination: Path) -> Path:
+    """Links the root's .tf files, modules/ and build/ into destination."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in (*ROOT_FILES, *LINKED_DIRS):
+        link = destination / name
+        if not link.exists():
+            link.symlink_to(ROOT / name)
+    return destination
+
+
+class Stack:
+    def __init__(self, workdir: Path, variables: Mapping[str, Any]) -> None:
+        self.workdir = copy_root(workdir)
+        self.variables = dict(variables)
+        env = {"TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc")}
+        env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
+        self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
+        self._outputs: dict[str, Any] | None = None
+
+    def apply(self) -> dict[str, Any]:
+        self.tf.setup(cleanup_on_exit=False)
+        self.tf.apply(tf_vars=self.variables)
+        self._outputs = {name: value for name, value in self.tf.output().items()}
+        return self._outputs
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        if self._outputs is None:
+            raise RuntimeError("stack not applied")
+        return self._outputs
+
+    def planned_changes(self) -> list[str]:
+        """Addresses of resources a fresh plan would change (empty when in sync)."""
+        plan = self.tf.plan(tf_vars=self.variables, output=True)
+        return [
+            f"{change['address']}: {'/'.join(change['change']['actions'])}"
+            for change in plan.resource_changes.values()
+            if change["change"]["actions"] != ["no-op"]
+        ]
+
+    def destroy(self) -> None:
+        self.tf.destroy(tf_vars=self.variables)

@@ -1,0 +1,51 @@
+"""Runs each module's native `terraform test` suite (mock provider, offline) under pytest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from lbp_testing.stack import ROOT, terraform_binary
+
+MODULES = sorted(path for path in (ROOT / "modules").iterdir() if (path / "main.tf").exists())
+
+
+def suite_of(module: Path) -> Path | None:
+    """A module's .tftest.hcl files: tests/module/<name>/, else the module's own tests/."""
+    for candidate in (ROOT / "tests" / "module" / module.name, module / "tests"):
+        if any(candidate.glob("*.tftest.hcl")):
+            return candidate
+    return None
+
+
+def test_every_module_has_a_suite() -> None:
+    assert [module.name for module in MODULES if suite_of(module) is None] == []
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[module.name for module in MODULES])
+def test_module_suite_passes(module: Path) -> None:
+    suite = suite_of(module)
+    if suite is None:
+        pytest.fail(f"{module.name} has no terraform test suite")
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
+        "CHECKPOINT_DISABLE": "1",
+    }
+    # Mocked providers must not reach the target AWS, whatever the environment says.
+    env.pop("AWS_ENDPOINT_URL", None)
+    binary = terraform_binary()
+    init = subprocess.run(
+        [binary, f"-chdir={module}", "init", "-backend=false", "-input=false", "-no-color"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert init.returncode == 0, init.stdout + init.stderr
+    result = subprocess.run(
+        [binary, f"-chdir={module}", "test", "-no-color",
+         f"-test-directory={os.path.relpath(suite, module)}"],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    assert " 0 failed" in result.stdout, result.stdout[-3000:]
