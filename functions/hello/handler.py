@@ -32,5 +32,5 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         "region": os.environ.get("AWS_REGION"),
         "warm_invocations": _invocations,
     }
-    logger.info("greeted", extra={"name": name})
+    logger.info("greeted", extra={"greeted": name})
     return greeting(name, runtime)

@@ -1,0 +1,1 @@
+"""Runs Python Lambda functions as local processes for LocalStack (no Docker)."""
