@@ -11,6 +11,7 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 TOOL_PACKAGES := $(sort $(dir $(wildcard tools/*/pyproject.toml)))
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+TOOL_SOURCES := $(filter-out %/tests,$(patsubst %/__init__.py,%,$(wildcard tools/*/*/__init__.py)))
 
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(TOOLS)/terraform.rc
 export CHECKPOINT_DISABLE := 1
@@ -38,8 +39,6 @@ export TF_VAR_s3_use_path_style := true
 endif
 export LBP_TARGET
 
-PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
-
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,14 +47,15 @@ help: ## list the targets
 $(VENV)/.installed: pyproject.toml $(addsuffix pyproject.toml,$(TOOL_PACKAGES))
 	@echo "==> project venv ($(VENV)) from pyproject.toml"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --upgrade pip $(PIP_QUIET)
-	@$(PY) -m pip install --quiet -e '.[dev]' $(addprefix -e ,$(TOOL_PACKAGES)) $(PIP_QUIET)
+	@$(PY) -m pip install --upgrade pip -e '.[dev]' $(addprefix -e ,$(TOOL_PACKAGES)) \
+		> $(VENV)/install.log 2>&1 || { tail -40 $(VENV)/install.log; exit 1; }
 	@touch $@
 
 $(TOOLS)/checkov-venv/.installed:
 	@echo "==> checkov in its own venv (its pins differ from the project's)"
 	@$(PYTHON) -m venv $(TOOLS)/checkov-venv
-	@$(TOOLS)/checkov-venv/bin/pip install --quiet checkov==3.3.30 $(PIP_QUIET)
+	@$(TOOLS)/checkov-venv/bin/pip install checkov==3.3.30 > $(TOOLS)/checkov-install.log 2>&1 \
+		|| { tail -40 $(TOOLS)/checkov-install.log; exit 1; }
 	@touch $@
 
 .PHONY: setup
@@ -121,7 +121,7 @@ lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, check
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@echo "==> mypy"
-	@$(VENV)/bin/mypy functions $(addsuffix *,$(filter-out tools/lambda_executor/,$(TOOL_PACKAGES)))
+	@$(VENV)/bin/mypy functions $(TOOL_SOURCES)
 	@echo "==> checkov"
 	@$(TOOLS)/checkov-venv/bin/checkov -d . --framework terraform --skip-download --quiet --compact \
 		--skip-path '\.terraform' --skip-path 'tests/'

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack, unique_prefix
 from lbp_testing.target import AwsTarget, NoTargetError, from_environment
 

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from lbp_testing.stack import ROOT, terraform_binary
 
 MODULES = sorted(path for path in (ROOT / "modules").iterdir() if (path / "main.tf").exists())

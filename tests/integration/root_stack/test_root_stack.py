@@ -6,6 +6,7 @@ import base64
 import json
 
 import boto3
+
 from lbp_testing.stack import Stack
 
 

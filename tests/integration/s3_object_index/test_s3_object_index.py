@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import boto3
 import pytest
+
 from lbp_testing.http import function_url_base, rest_api_base, signed_get
 from lbp_testing.polling import eventually
 from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from hello.greeting import BadRequestError, greeting, parse_name
 
 

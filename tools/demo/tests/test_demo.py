@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from demo import console
 from demo.terraform import summary_line
 

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from local_lambda_executor.interpreters import (
     InterpreterFinder,
     InterpreterNotFoundError,

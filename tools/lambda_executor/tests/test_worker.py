@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from local_lambda_executor.interpreters import InterpreterFinder, InterpreterNotFoundError
 from local_lambda_executor.worker import InvokeOutcome, InvokeRequest, Worker, WorkerSpec
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+
 from localaws import prereqs, shell
 from localaws.layout import Layout, RootNotFoundError, find_root
 

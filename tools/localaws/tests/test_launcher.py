@@ -2,6 +2,7 @@ import socket
 from pathlib import Path
 
 import pytest
+
 from localaws import launcher, proc_net
 from localaws.layout import Layout, find_root
 

@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from packager import Target, build_function, build_layer
 from packager.cli import main
 from packager.dependencies import DependencyInstallError, install_for_target

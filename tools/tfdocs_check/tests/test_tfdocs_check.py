@@ -4,6 +4,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from tfdocs_check import (
     BEGIN_MARKER,
     END_MARKER,

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from toolchain import cli_config
 from toolchain.terraform_binary import ToolchainError, parse_version
 
