@@ -4,11 +4,17 @@ S3 documents the sequencer as an opaque hexadecimal string: for two events on th
 right-pad the shorter one with zeros and compare the strings; the greater one is the later
 event. Sequencers of different keys are not comparable. `normalise_sequencer` stores that padded
 form, so DynamoDB can compare it with `<` in a condition expression.
+
+The stored order key is that padded sequencer followed by the event time. On AWS the sequencer
+alone decides (two distinct events on one key never share a sequencer, and a re-delivery repeats
+both fields). Emulators are less careful: LocalStack 4.x sends one constant sequencer for every
+event, so there the event time breaks the tie and a later overwrite or delete still wins.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 SEQUENCER_WIDTH = 32
 _HEX = re.compile(r"[0-9A-Fa-f]+")
@@ -31,3 +37,21 @@ def normalise_sequencer(sequencer: object) -> str:
 def is_newer(candidate: str, current: str) -> bool:
     """True when sequencer `candidate` is later than `current` (same key, any lengths)."""
     return normalise_sequencer(candidate) > normalise_sequencer(current)
+
+
+def canonical_event_time(event_time: object) -> str:
+    """eventTime in one fixed-width UTC form, so that string order is time order."""
+    if not isinstance(event_time, str):
+        raise InvalidSequencerError(f"eventTime must be an ISO-8601 string, got {event_time!r}")
+    try:
+        parsed = datetime.fromisoformat(event_time.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise InvalidSequencerError(f"eventTime {event_time!r} is not ISO-8601") from error
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def order_key(sequencer: object, event_time: object) -> str:
+    """What `sequencer_sort` stores: the padded sequencer, then the event time as tie-breaker."""
+    return f"{normalise_sequencer(sequencer)}@{canonical_event_time(event_time)}"

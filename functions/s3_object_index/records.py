@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
-from s3_object_index.ordering import InvalidSequencerError, normalise_sequencer
+from s3_object_index.ordering import InvalidSequencerError, order_key
 
 CREATED_PREFIX = "ObjectCreated:"
 REMOVED_PREFIX = "ObjectRemoved:"
@@ -102,17 +102,18 @@ def parse_record(record: Mapping[str, Any]) -> ObjectChange:
     if not key:
         raise MalformedRecordError("s3.object.key decodes to an empty key")
     sequencer = _text(obj.get("sequencer"), "s3.object.sequencer")
+    event_time = _text(record.get("eventTime"), "eventTime")
     try:
-        sequencer_sort = normalise_sequencer(sequencer)
+        sequencer_sort = order_key(sequencer, event_time)
     except InvalidSequencerError as error:
-        raise MalformedRecordError(f"s3.object.sequencer: {error}") from error
+        raise MalformedRecordError(str(error)) from error
     event_name = str(record["eventName"])
     deleted = event_name.startswith(REMOVED_PREFIX)
     return ObjectChange(
         bucket=bucket,
         key=key,
         event_name=event_name,
-        event_time=_text(record.get("eventTime"), "eventTime"),
+        event_time=event_time,
         sequencer=sequencer,
         sequencer_sort=sequencer_sort,
         deleted=deleted,

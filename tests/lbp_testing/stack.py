@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Mapping
@@ -39,7 +40,8 @@ def copy_root(destination: Path) -> Path:
 class Stack:
     def __init__(self, workdir: Path, variables: Mapping[str, Any]) -> None:
         self.workdir = copy_root(workdir)
-        self.variables = dict(variables)
+        # A tfvars JSON file keeps the variables' types (tftest's -var flags stringify them).
+        (self.workdir / "test.auto.tfvars.json").write_text(json.dumps(dict(variables)))
         env = {"TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc")}
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
@@ -47,7 +49,7 @@ class Stack:
 
     def apply(self) -> dict[str, Any]:
         self.tf.setup(cleanup_on_exit=False)
-        self.tf.apply(tf_vars=self.variables)
+        self.tf.apply()
         self._outputs = {name: value for name, value in self.tf.output().items()}
         return self._outputs
 
@@ -59,7 +61,7 @@ class Stack:
 
     def planned_changes(self) -> list[str]:
         """Addresses of resources a fresh plan would change (empty when in sync)."""
-        plan = self.tf.plan(tf_vars=self.variables, output=True)
+        plan = self.tf.plan(output=True)
         return [
             f"{change['address']}: {'/'.join(change['change']['actions'])}"
             for change in plan.resource_changes.values()
@@ -67,4 +69,4 @@ class Stack:
         ]
 
     def destroy(self) -> None:
-        self.tf.destroy(tf_vars=self.variables)
+        self.tf.destroy()

@@ -95,14 +95,14 @@ def test_table_equals_the_bucket_listing_after_uploads_overwrites_and_deletes(
         assert int(tombstone["expires_at"]) > 0
 
 
-def _event_for(row: dict[str, Any], sequencer: str) -> dict[str, Any]:
+def _event_for(row: dict[str, Any], sequencer: str, event_time: str) -> dict[str, Any]:
     return {
         "Records": [
             {
                 "eventVersion": "2.1",
                 "eventSource": "aws:s3",
                 "awsRegion": "us-east-1",
-                "eventTime": "2026-01-01T00:00:00.000Z",
+                "eventTime": event_time,
                 "eventName": "ObjectCreated:Put",
                 "s3": {
                     "s3SchemaVersion": "1.0",
@@ -140,9 +140,13 @@ def test_redelivered_and_older_events_change_nothing(scenario: dict[str, Any]) -
     assert row is not None
 
     redelivered = invoke_indexer(
-        scenario["indexer_function_name"], _event_for(row, str(row["sequencer"]))
+        scenario["indexer_function_name"],
+        _event_for(row, str(row["sequencer"]), str(row["event_time"])),
     )
-    older = invoke_indexer(scenario["indexer_function_name"], _event_for(row, "0000000000000001"))
+    older = invoke_indexer(
+        scenario["indexer_function_name"],
+        _event_for(row, "0000000000000001", "2000-01-01T00:00:00.000Z"),
+    )
 
     assert redelivered["skipped_stale"] == 1 and older["skipped_stale"] == 1
     assert get_row(scenario["table_name"], bucket, key) == row

@@ -63,7 +63,7 @@ def test_handler_logs_one_summary_and_each_rejection(
     rejected = [record for record in records if record["msg"] == "rejected record"]
     assert [record["reason"] for record in rejected] == [
         "missing s3.object.key",
-        "s3.object.sequencer: sequencer must be a hexadecimal string, got 'not-hex!'",
+        "sequencer must be a hexadecimal string, got 'not-hex!'",
     ]
     [summary] = [record for record in records if record["msg"] == "indexed event"]
     assert (summary["indexed"], summary["rejected"]) == (1, 2)

@@ -7,6 +7,7 @@ from s3_object_index.ordering import (
     InvalidSequencerError,
     is_newer,
     normalise_sequencer,
+    order_key,
 )
 
 
@@ -47,3 +48,24 @@ def test_is_newer(candidate: str, current: str, newer: bool) -> None:
 def test_invalid_sequencers_are_refused(sequencer: object, reason: str) -> None:
     with pytest.raises(InvalidSequencerError, match=reason):
         normalise_sequencer(sequencer)
+
+
+def test_order_key_sorts_by_sequencer_first() -> None:
+    earlier = order_key("0055AED6DCD90281E5", "2026-01-01T10:00:00.999Z")
+    later = order_key("0055AED6DCD90281E6", "2026-01-01T09:00:00.000Z")
+    assert earlier < later
+
+
+def test_event_time_breaks_a_sequencer_tie() -> None:
+    """LocalStack sends one constant sequencer; the later event must still win."""
+    put = order_key("0055AED6DCD90281E5", "2026-01-01T10:00:00.120Z")
+    overwrite = order_key("0055AED6DCD90281E5", "2026-01-01T10:00:00.121Z")
+    redelivered = order_key("0055aed6dcd90281e5", "2026-01-01T10:00:00.12Z")
+    assert put < overwrite
+    assert redelivered == put
+
+
+@pytest.mark.parametrize("event_time", ["yesterday", 17, None])
+def test_bad_event_time_is_refused(event_time: object) -> None:
+    with pytest.raises(InvalidSequencerError, match="eventTime"):
+        order_key("0A", event_time)

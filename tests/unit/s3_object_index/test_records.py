@@ -130,7 +130,7 @@ def test_malformed_records_are_rejected_with_a_reason_and_good_ones_kept(load_ev
     assert [change.key for change in parsed.changes] == ["good/one.txt"]
     assert [(r.index, r.reason) for r in parsed.rejections] == [
         (1, "missing s3.object.key"),
-        (2, "s3.object.sequencer: sequencer must be a hexadecimal string, got 'not-hex!'"),
+        (2, "sequencer must be a hexadecimal string, got 'not-hex!'"),
     ]
 
 

@@ -72,7 +72,7 @@ def test_to_item_of_a_live_object_has_no_expiry(s3_record: Any) -> None:
         "event_name": "ObjectCreated:Put",
         "event_time": "2024-05-01T10:00:00.000Z",
         "sequencer": "0A",
-        "sequencer_sort": "0A" + "0" * 30,
+        "sequencer_sort": "0A" + "0" * 30 + "@2024-05-01T10:00:00.000000Z",
         "deleted": False,
         "indexed_at": "2024-05-01T12:00:00.000+00:00",
         "size": 1,
