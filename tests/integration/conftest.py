@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack, unique_prefix
-from lbp_testing.target import AwsTarget, NoTargetError, from_environment
+from scenario_client.target import AwsTarget, NoTargetError, from_environment
 
 INTEGRATION_DIR = Path(__file__).parent
 

@@ -1,1 +1,1 @@
-"""Shared helpers of the integration tests: the deployed stack, polling, signed HTTP."""
+"""Integration-test helpers: the root stack deployed into a throw-away copy."""

@@ -10,10 +10,10 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from lbp_testing.http import function_url_base, rest_api_base, signed_get
-from lbp_testing.polling import eventually
 from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack
-from lbp_testing.target import AwsTarget
+from scenario_client.http import function_url_base, rest_api_base, signed_get
+from scenario_client.polling import eventually
+from scenario_client.target import AwsTarget
 
 AWKWARD_KEYS = [
     "my photoé.jpg",

@@ -1,0 +1,1 @@
+"""Client-side helpers shared by the demo driver and the integration tests."""
