@@ -132,8 +132,8 @@ test: lint build aws ## the whole suite: lint, unit, module (terraform test), in
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: bench
-bench: build aws ## benchmarks: ratios against a baseline measured in the same run
-	@$(PY) -m benchmarks
+bench: apply ## benchmarks: ratios against a baseline measured in the same run
+	@PYTHONPATH=functions $(PY) -m benchmarks
 
 # ---------------------------------------------------------------- demo
 .PHONY: demo

@@ -45,6 +45,10 @@ resource "aws_api_gateway_rest_api" "this" {
   endpoint_configuration {
     types = ["REGIONAL"]
   }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_api_gateway_resource" "proxy" {
@@ -111,6 +115,7 @@ resource "aws_api_gateway_stage" "this" {
   #checkov:skip=CKV_AWS_73:X-Ray tracing is a per-team choice (cost); the functions' tracing is an input of lambda-function.
   #checkov:skip=CKV2_AWS_51:Client certificates authenticate API Gateway to HTTP backends; this backend is Lambda.
   #checkov:skip=CKV2_AWS_29:WAF is an account-level choice; requests are IAM-authenticated by default.
+  #checkov:skip=CKV2_AWS_4:Execution logging needs the account-wide API Gateway CloudWatch role; access logs are on.
 
   rest_api_id   = aws_api_gateway_rest_api.this[0].id
   deployment_id = aws_api_gateway_deployment.this[0].id

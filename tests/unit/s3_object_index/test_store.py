@@ -13,12 +13,12 @@ from typing import Any
 
 import boto3
 import pytest
+from benchmarks.s3_object_index_textbook import put_item_per_record
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from s3_object_index.records import ObjectChange, parse_event
 from s3_object_index.store import IndexWriteError, to_item, write_changes
-from s3_object_index.textbook import put_item_per_record
 
 TABLE = "object-index"
 BUCKET = "lbp-uploads"

@@ -1,4 +1,4 @@
-"""The textbook write path, kept only as the benchmark's baseline; the handler never uses it.
+"""The textbook write path: the benchmark baseline (never deployed; the handler never uses it).
 
 One unconditional PutItem per record: a re-delivered or late, older event overwrites whatever
 a newer event wrote.

@@ -1,0 +1,28 @@
+"""Runs every benchmark against the current AWS target and the deployed root stack."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from benchmarks import s3_object_index
+from benchmarks.report import render, save
+from demo.terraform import Terraform, binary_from
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    outputs = Terraform(binary_from(ROOT / ".tools"), ROOT).outputs()
+    print(f"benchmarks against {os.environ.get('AWS_ENDPOINT_URL', 'a real AWS account')}")
+    results = [s3_object_index.write_paths()]
+    if outputs.get("s3_object_index"):
+        results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
+    print(render(results))
+    save(results, ROOT / ".bench" / "results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
