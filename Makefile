@@ -121,7 +121,7 @@ lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, check
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
 	@echo "==> mypy"
-	@$(VENV)/bin/mypy functions $(TOOL_SOURCES)
+	@$(VENV)/bin/mypy functions benchmarks $(TOOL_SOURCES)
 	@echo "==> checkov"
 	@$(TOOLS)/checkov-venv/bin/checkov -d . --framework terraform --skip-download --quiet --compact \
 		--skip-path '\.terraform' --skip-path 'tests/'
