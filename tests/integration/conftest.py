@@ -1,13 +1,19 @@
-"""Integration fixtures: the AWS target from the environment and the deployed root stack."""
+"""Integration fixtures: the AWS target from the environment and deployed root stacks.
+
+Each scenario's tests deploy the real root stack with only that scenario switched on (so
+scenarios stay independent and a broken one cannot fail another's tests); `root_stack`
+deploys everything at once and checks that the whole stack is in sync with itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack, unique_prefix
+from lbp_testing.stack import DeployStack, Stack, scenario_switches, unique_prefix
 from scenario_client.target import AwsTarget, NoTargetError, from_environment
 
 INTEGRATION_DIR = Path(__file__).parent
@@ -28,23 +34,46 @@ def aws_target() -> AwsTarget:
 
 
 @pytest.fixture(scope="session")
-def root_stack(aws_target: AwsTarget, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The real root stack, every scenario enabled, applied once per test session."""
-    stack = Stack(
-        tmp_path_factory.mktemp("root-stack"),
-        {
-            "name_prefix": unique_prefix(),
-            "force_destroy": True,
-            "region": aws_target.region,
-            "s3_object_index": {
-                "indexer_environment": {"FAIL_ON_KEY_PREFIX": INDEXER_FAILURE_PREFIX},
-                # No retries in the test stack, so a forced failure reaches the queue at once.
-                "indexer_retry_attempts": 0,
+def deploy_stack(
+    aws_target: AwsTarget, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DeployStack]:
+    """deploy_stack(["s3_object_index"], **variables): the root stack with those scenarios on.
+
+    Every stack deployed in the session is destroyed at its end.
+    """
+    deployed: list[Stack] = []
+
+    def deploy(scenarios: list[str], **variables: Any) -> Stack:
+        unknown = set(scenarios) - set(scenario_switches())
+        if unknown:
+            raise ValueError(f"no enable_<scenario> switch in variables.tf for {sorted(unknown)}")
+        switches = {f"enable_{name}": name in scenarios for name in scenario_switches()}
+        stack = Stack(
+            tmp_path_factory.mktemp("-".join(scenarios) or "none"),
+            {
+                "name_prefix": unique_prefix(),
+                "force_destroy": True,
+                "region": aws_target.region,
+                **switches,
+                **variables,
             },
-        },
-    )
-    try:
+        )
+        deployed.append(stack)
         stack.apply()
-        yield stack
-    finally:
-        stack.destroy()
+        return stack
+
+    yield deploy
+    failures = []
+    for stack in reversed(deployed):
+        try:
+            stack.destroy()
+        except Exception as error:
+            failures.append(f"{stack.workdir}: {error}")
+    if failures:
+        pytest.fail("destroy failed:\n" + "\n".join(failures))
+
+
+@pytest.fixture(scope="session")
+def root_stack(deploy_stack: DeployStack) -> Stack:
+    """The whole root stack, every scenario on."""
+    return deploy_stack(scenario_switches())

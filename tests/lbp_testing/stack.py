@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,17 @@ import tftest
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 LINKED_DIRS = ("modules", "build")
-# The test stack makes the S3 indexer fail on keys under this prefix (its FAIL_ON_KEY_PREFIX hook).
-INDEXER_FAILURE_PREFIX = "force-failure/"
 
 
 def terraform_binary() -> str:
     path_file = ROOT / ".tools" / "terraform-path"
     return path_file.read_text().strip() if path_file.exists() else "terraform"
+
+
+def scenario_switches() -> list[str]:
+    """Scenario names, from the root's `enable_<scenario>` variables."""
+    text = (ROOT / "variables.tf").read_text()
+    return re.findall(r'^variable "enable_([a-z0-9_]+)"', text, flags=re.MULTILINE)
 
 
 def unique_prefix(stem: str = "it") -> str:
@@ -70,3 +75,7 @@ class Stack:
 
     def destroy(self) -> None:
         self.tf.destroy()
+
+
+# The `deploy_stack` fixture: deploy_stack(["scenario", ...], **variables) -> Stack
+DeployStack = Callable[..., Stack]

@@ -10,10 +10,13 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from lbp_testing.stack import INDEXER_FAILURE_PREFIX, Stack
+from lbp_testing.stack import DeployStack
 from scenario_client.http import function_url_base, rest_api_base, signed_get
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
+
+# The test stack makes the indexer fail on keys under this prefix (its FAIL_ON_KEY_PREFIX hook).
+INDEXER_FAILURE_PREFIX = "force-failure/"
 
 AWKWARD_KEYS = [
     "my photoé.jpg",
@@ -26,8 +29,16 @@ AWKWARD_KEYS = [
 
 
 @pytest.fixture(scope="module")
-def scenario(root_stack: Stack) -> dict[str, Any]:
-    outputs: dict[str, Any] = root_stack.outputs["s3_object_index"]
+def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
+    stack = deploy_stack(
+        ["s3_object_index"],
+        s3_object_index={
+            "indexer_environment": {"FAIL_ON_KEY_PREFIX": INDEXER_FAILURE_PREFIX},
+            # No retries in the test stack, so a forced failure reaches the queue at once.
+            "indexer_retry_attempts": 0,
+        },
+    )
+    outputs: dict[str, Any] = stack.outputs["s3_object_index"]
     return outputs
 
 
