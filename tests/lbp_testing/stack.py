@@ -6,6 +6,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,6 @@ import tftest
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
-LINKED_DIRS = ("modules", "build")
 
 
 def terraform_binary() -> str:
@@ -33,12 +33,22 @@ def unique_prefix(stem: str = "it") -> str:
 
 
 def copy_root(destination: Path) -> Path:
-    """Links the root's .tf files, modules/ and build/ into destination."""
+    """Copies the root's .tf files and modules/ into destination and links build/.
+
+    A copy, not links: the stack must still destroy after someone edits the work tree.
+    """
     destination.mkdir(parents=True, exist_ok=True)
-    for name in (*ROOT_FILES, *LINKED_DIRS):
-        link = destination / name
-        if not link.exists():
-            link.symlink_to(ROOT / name)
+    for name in ROOT_FILES:
+        shutil.copy2(ROOT / name, destination / name)
+    shutil.copytree(
+        ROOT / "modules",
+        destination / "modules",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns(".terraform", "tests", "*.tfstate*"),
+    )
+    build = destination / "build"
+    if not build.exists():
+        build.symlink_to(ROOT / "build")
     return destination
 
 

@@ -29,7 +29,7 @@ def pip_command(requirements: Path, target: Target, destination: Path) -> list[s
         sys.executable, "-m", "pip", "install",
         "--quiet", "--disable-pip-version-check", "--no-compile",
         "--target", str(destination),
-        "--platform", target.platform,
+        *(flag for platform in target.platforms for flag in ("--platform", platform)),
         "--implementation", "cp",
         "--python-version", target.python_version,
         "--only-binary=:all:",
@@ -59,7 +59,7 @@ def install_for_target(requirements: Path, target: Target, cache_dir: Path) -> P
         ]
         raise DependencyInstallError(
             f"pip could not install {requirements} for {target.runtime}/{target.architecture} "
-            f"({target.platform} wheels only):\n" + "\n".join(errors[-20:])
+            f"({', '.join(target.platforms)} wheels only):\n" + "\n".join(errors[-20:])
         )
     for cache in staging.rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)

@@ -144,3 +144,19 @@ def test_cli_builds_everything_and_reports(
     assert (tmp_path / "build" / "functions" / "alpha.zip").exists()
     assert (tmp_path / "build" / "functions" / "beta.zip").exists()
     assert capsys.readouterr().out.count("built") == 2
+
+
+def test_python312_accepts_amazon_linux_2023_wheels_and_311_only_manylinux2014() -> None:
+    assert Target("python3.12", "arm64").platforms == (
+        "manylinux_2_34_aarch64",
+        "manylinux_2_28_aarch64",
+        "manylinux2014_aarch64",
+    )
+    assert Target("python3.11", "x86_64").platforms == ("manylinux2014_x86_64",)
+
+
+def test_a_wheel_built_only_for_manylinux_2_28_installs_for_python312(tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pillow==13.0.0\n")
+    installed = install_for_target(requirements, Target("python3.12"), tmp_path / "cache")
+    assert any(installed.glob("pillow-13.0.0.dist-info"))
