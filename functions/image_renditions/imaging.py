@@ -1,0 +1,174 @@
+"""Decode an image once, safely, and encode every rendition from it (bytes in, bytes out).
+
+Decoding rules:
+- Only JPEG, PNG, GIF, WebP, TIFF and BMP are opened (Pillow is told not to try other plugins).
+- Image.MAX_IMAGE_PIXELS is the configured limit and DecompressionBombWarning is an error, so an
+  image declaring more pixels than the limit is refused before its pixels are decoded.
+- Truncated files are refused (ImageFile.LOAD_TRUNCATED_IMAGES stays False).
+- Animated images (GIF, APNG, animated WebP): the first frame is used; `frames` reports how
+  many there were.
+- The EXIF orientation is applied (ImageOps.exif_transpose) and every metadata block (EXIF,
+  XMP, ICC profile, comments) is dropped from the outputs; inputs are treated as sRGB.
+- Modes are normalised to L, RGB or RGBA: CMYK → RGB, 16-bit → 8-bit, palette → RGB or RGBA
+  (RGBA when the palette has transparency), 1-bit → L, LA → RGBA.
+
+Speed: JPEG sources are decoded with Image.draft at the smallest DCT scale still at least twice
+the largest rendition (what Image.thumbnail does), and renditions are made largest first, each
+from the smallest image already made that is at least twice its size.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+from image_renditions.spec import CONTENT_TYPES, Rendition, output_format, target_size
+
+ALLOWED_INPUT_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "TIFF", "BMP")
+REDUCING_GAP = 2.0
+_TRANSPOSING_ORIENTATIONS = {5, 6, 7, 8}
+_EXIF_ORIENTATION = 0x0112
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+class UnusableImage(ValueError):
+    """The bytes are not an image this function will decode; the message says why."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    image: Image.Image
+    source_format: str
+    source_mode: str
+    source_width: int
+    source_height: int
+    frames: int
+
+    @property
+    def has_alpha(self) -> bool:
+        return self.image.mode == "RGBA"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    rendition: Rendition
+    data: bytes
+    width: int
+    height: int
+    format: str
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.format]
+
+
+def decode(data: bytes, *, max_pixels: int, renditions: tuple[Rendition, ...] = ()) -> Decoded:
+    """Decode the first frame; `renditions` lets JPEG decoding skip detail nobody will see."""
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_INPUT_FORMATS)
+            source_format = str(image.format)
+            width, height = image.size
+            frames = int(getattr(image, "n_frames", 1))
+            orientation = image.getexif().get(_EXIF_ORIENTATION, 1)
+            if source_format == "JPEG" and renditions:
+                image.draft(None, _draft_box(width, height, orientation, renditions))
+            image.load()
+            source_mode = image.mode
+            oriented = ImageOps.exif_transpose(image)
+            normalised = _normalise(oriented)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise UnusableImage(f"decompression bomb refused: {error}") from error
+    except UnidentifiedImageError as error:
+        raise UnusableImage(
+            "not an image, or not one of " + ", ".join(ALLOWED_INPUT_FORMATS)
+        ) from error
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
+        raise UnusableImage(f"truncated or corrupt image: {error}") from error
+    if orientation in _TRANSPOSING_ORIENTATIONS:
+        width, height = height, width
+    return Decoded(normalised, source_format, source_mode, width, height, frames)
+
+
+def _draft_box(
+    width: int, height: int, orientation: int, renditions: tuple[Rendition, ...]
+) -> tuple[int, int]:
+    if orientation in _TRANSPOSING_ORIENTATIONS:
+        width, height = height, width
+    sizes = [target_size(width, height, r.max_width, r.max_height) for r in renditions]
+    box_w = max(w for w, _ in sizes) * REDUCING_GAP
+    box_h = max(h for _, h in sizes) * REDUCING_GAP
+    if orientation in _TRANSPOSING_ORIENTATIONS:
+        box_w, box_h = box_h, box_w
+    return int(box_w), int(box_h)
+
+
+def _normalise(image: Image.Image) -> Image.Image:
+    mode = image.mode
+    if mode in ("L", "RGB", "RGBA"):
+        return image
+    if mode in ("P", "PA"):
+        return image.convert("RGBA" if image.has_transparency_data else "RGB")
+    if mode in ("LA", "La", "RGBa"):
+        return image.convert("RGBA")
+    if mode.startswith("I;16") or mode == "I":
+        return image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if mode in ("1", "F"):
+        return image.convert("L")
+    return image.convert("RGB")  # CMYK, YCbCr, LAB, HSV, RGBX
+
+
+def render(decoded: Decoded, renditions: tuple[Rendition, ...]) -> list[Rendered]:
+    """Every rendition of one decoded image, in the order of `renditions`."""
+    plans = [
+        (r, target_size(decoded.source_width, decoded.source_height, r.max_width, r.max_height))
+        for r in renditions
+    ]
+    made: list[Image.Image] = [decoded.image]
+    results: dict[str, Rendered] = {}
+    for rendition, size in sorted(plans, key=lambda plan: plan[1][0] * plan[1][1], reverse=True):
+        resized = _resize_from_best(made, size, decoded.image)
+        made.append(resized)
+        fmt = output_format(rendition, decoded.source_format, decoded.has_alpha)
+        data = encode(resized, fmt, rendition.quality)
+        results[rendition.name] = Rendered(rendition, data, size[0], size[1], fmt)
+    return [results[r.name] for r in renditions]
+
+
+def _resize_from_best(
+    made: list[Image.Image], size: tuple[int, int], original: Image.Image
+) -> Image.Image:
+    width, height = size
+    if original.size == size:
+        return original
+    candidates = [
+        image
+        for image in made
+        if image.width >= width * REDUCING_GAP and image.height >= height * REDUCING_GAP
+    ]
+    base = min(candidates, key=lambda image: image.width) if candidates else original
+    return base.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+
+
+def encode(image: Image.Image, fmt: str, quality: int) -> bytes:
+    """Encode without any metadata (EXIF, XMP, ICC, text chunks)."""
+    if fmt == "JPEG" and image.mode == "RGBA":
+        flattened = Image.new("RGB", image.size, (255, 255, 255))
+        flattened.paste(image, mask=image.getchannel("A"))
+        image = flattened
+    else:
+        image = image.copy()
+    image.info = {}
+    buffer = io.BytesIO()
+    if fmt == "JPEG":
+        image.save(buffer, format="JPEG", quality=quality, progressive=True)
+    elif fmt == "WEBP":
+        image.save(buffer, format="WEBP", quality=quality, method=4)
+    else:
+        image.save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()

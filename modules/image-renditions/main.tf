@@ -1,0 +1,263 @@
+# Image renditions on upload: S3 (source) → renditions function (Pillow) → S3 (destination),
+# chained on success to a report function that records the result in DynamoDB and optionally
+# copies the renditions to a replica bucket; failed events land in an SQS queue.
+
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition      = data.aws_partition.current.partition
+  created        = { for k, b in var.buckets : k => b if b.create }
+  source_name    = var.buckets.source.create ? aws_s3_bucket.this["source"].bucket : var.buckets.source.name
+  dest_name      = var.buckets.destination.create ? aws_s3_bucket.this["destination"].bucket : var.buckets.destination.name
+  source_arn     = "arn:${local.partition}:s3:::${local.source_name}"
+  dest_arn       = "arn:${local.partition}:s3:::${local.dest_name}"
+  replica_arn    = var.replica == null ? null : "arn:${local.partition}:s3:::${var.replica.bucket_name}"
+  rendition_json = jsonencode({ for name, r in var.renditions : name => merge(r, { format = lower(r.format) }) })
+  kms_statements = var.kms_key_arn == null ? [] : [{
+    sid       = "UseScenarioKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }]
+}
+
+# ------------------------------------------------------------------ buckets (when created here)
+resource "aws_s3_bucket" "this" {
+  for_each = local.created
+  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; a per-account choice of the caller.
+  #checkov:skip=CKV_AWS_144:Cross-region copies are the optional replica input, made by the report step.
+  #checkov:skip=CKV2_AWS_62:The source bucket's notification is configured below; the destination needs none.
+  #checkov:skip=CKV2_AWS_61:Lifecycle rules depend on the data kept; the caller adds them.
+  #checkov:skip=CKV_AWS_21:Versioning is set by aws_s3_bucket_versioning below.
+
+  bucket        = each.value.name
+  force_destroy = each.value.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = local.created
+
+  bucket                  = aws_s3_bucket.this[each.key].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = local.created
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = local.created
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = var.kms_key_arn != null
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = local.created
+
+  bucket = aws_s3_bucket.this[each.key].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# ------------------------------------------------------------------ results and failures
+resource "aws_dynamodb_table" "results" {
+  #checkov:skip=CKV_AWS_119:A KMS CMK is a per-team choice, exposed as kms_key_arn; the default is AWS-owned encryption.
+  name                        = "${var.name}-results"
+  billing_mode                = "PAY_PER_REQUEST"
+  hash_key                    = "bucket"
+  range_key                   = "key"
+  deletion_protection_enabled = false
+
+  attribute {
+    name = "bucket"
+    type = "S"
+  }
+
+  attribute {
+    name = "key"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = true
+  }
+
+  server_side_encryption {
+    enabled     = var.kms_key_arn != null
+    kms_key_arn = var.kms_key_arn
+  }
+
+  tags = var.tags
+}
+
+# Events either function could not process after its retries (both async on-failure destinations).
+resource "aws_sqs_queue" "on_failure" {
+  name                      = "${var.name}-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+# ------------------------------------------------------------------ chained report step
+module "reporter" {
+  source = "../lambda-function"
+
+  name                  = "${var.name}-report"
+  description           = "Records image renditions results in ${aws_dynamodb_table.results.name}"
+  package               = var.packages.report
+  handler               = "image_renditions_report.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.reporter.memory_size
+  timeout               = var.reporter.timeout
+  layers                = var.layers
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge(
+    {
+      TABLE_NAME              = aws_dynamodb_table.results.name
+      POWERTOOLS_SERVICE_NAME = "image-renditions-report"
+    },
+    var.replica == null ? {} : {
+      REPLICA_BUCKET = var.replica.bucket_name
+      REPLICA_REGION = var.replica.region
+      REPLICA_PREFIX = var.replica.prefix
+    },
+    var.reporter.environment_variables,
+  )
+
+  async_invoke = {
+    maximum_retry_attempts       = var.reporter.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.reporter.maximum_event_age_in_seconds
+    on_failure_destination       = aws_sqs_queue.on_failure.arn
+  }
+
+  policy_statements = concat(
+    [{
+      sid       = "WriteResults"
+      actions   = ["dynamodb:PutItem"]
+      resources = [aws_dynamodb_table.results.arn]
+    }],
+    var.replica == null ? [] : [
+      {
+        sid       = "ReadRenditions"
+        actions   = ["s3:GetObject"]
+        resources = ["${local.dest_arn}/*"]
+      },
+      {
+        sid       = "WriteReplica"
+        actions   = ["s3:PutObject"]
+        resources = ["${local.replica_arn}/*"]
+      },
+    ],
+    local.kms_statements,
+  )
+}
+
+# ------------------------------------------------------------------ renditions function
+module "processor" {
+  source = "../lambda-function"
+
+  name                  = "${var.name}-renditions"
+  description           = "Renders images uploaded to ${local.source_name} into ${local.dest_name}"
+  package               = var.packages.renditions
+  handler               = "image_renditions.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.processor.memory_size
+  timeout               = var.processor.timeout
+  layers                = concat(var.layers, [var.pillow_layer_arn])
+  reserved_concurrency  = var.processor.reserved_concurrency
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge(
+    {
+      DESTINATION_BUCKET      = local.dest_name
+      RENDITIONS              = local.rendition_json
+      MAX_OBJECT_BYTES        = tostring(var.limits.max_object_bytes)
+      MAX_IMAGE_PIXELS        = tostring(var.limits.max_image_pixels)
+      POWERTOOLS_SERVICE_NAME = "image-renditions"
+    },
+    var.quarantine_prefix == null ? {} : { QUARANTINE_PREFIX = var.quarantine_prefix },
+    var.processor.environment_variables,
+  )
+
+  async_invoke = {
+    maximum_retry_attempts       = var.processor.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.processor.maximum_event_age_in_seconds
+    on_success_destination       = module.reporter.function_arn
+    on_failure_destination       = aws_sqs_queue.on_failure.arn
+  }
+
+  policy_statements = concat(
+    [
+      {
+        sid       = "ReadUploads"
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+        resources = ["${local.source_arn}/*"]
+      },
+      {
+        # PutObject for renditions and quarantine copies; GetObject for HeadObject (the
+        # idempotency check).
+        sid       = "WriteRenditions"
+        actions   = ["s3:PutObject", "s3:GetObject"]
+        resources = ["${local.dest_arn}/*"]
+      },
+      {
+        # Without ListBucket, HeadObject of a rendition not made yet answers 403 instead of 404.
+        sid       = "ListRenditions"
+        actions   = ["s3:ListBucket"]
+        resources = [local.dest_arn]
+      },
+    ],
+    local.kms_statements,
+  )
+}
+
+resource "aws_lambda_permission" "s3" {
+  statement_id   = "AllowS3Uploads"
+  action         = "lambda:InvokeFunction"
+  function_name  = module.processor.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = local.source_arn
+  source_account = data.aws_caller_identity.current.account_id
+}
+
+resource "aws_s3_bucket_notification" "source" {
+  bucket = local.source_name
+
+  lambda_function {
+    id                  = "${var.name}-renditions"
+    lambda_function_arn = module.processor.function_arn
+    events              = ["s3:ObjectCreated:*"]
+    filter_prefix       = var.buckets.source.filter_prefix
+    filter_suffix       = var.buckets.source.filter_suffix
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.quarantine_prefix == null || !contains(keys(var.renditions), split("/", coalesce(var.quarantine_prefix, "/"))[0])
+      error_message = "quarantine_prefix: must not start with a rendition name (quarantined objects and renditions would share keys)."
+    }
+  }
+
+  depends_on = [aws_lambda_permission.s3]
+}
