@@ -1,0 +1,1 @@
+"""Scheduled EBS snapshot backups across regions, with retention, idempotence and copies."""

@@ -1,0 +1,154 @@
+# Scheduled EBS snapshot backups across regions: selection by tag or attachment, one snapshot per
+# volume per backup window, retention by age or count, optional cross-region copies.
+
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition = data.aws_partition.current.partition
+  account   = data.aws_caller_identity.current.account_id
+  managed   = "ebs-backup:managed-by"
+
+  # Resource ARNs are scoped to the listed regions (plus the copy region); with regions = null
+  # the regions are only known at run time, so the region part is "*".
+  source_regions       = var.regions == null ? ["*"] : var.regions
+  snapshot_regions     = var.regions == null ? ["*"] : distinct(concat(var.regions, var.copy == null ? [] : [var.copy.region]))
+  volume_arns          = [for r in local.source_regions : "arn:${local.partition}:ec2:${r}:${local.account}:volume/*"]
+  snapshot_arns        = [for r in local.snapshot_regions : "arn:${local.partition}:ec2:${r}::snapshot/*"]
+  source_snapshot_arns = [for r in local.source_regions : "arn:${local.partition}:ec2:${r}::snapshot/*"]
+
+  request_tag_is_ours = {
+    test     = "StringEquals"
+    variable = "aws:RequestTag/${local.managed}"
+    values   = [var.name]
+  }
+
+  policy_statements = concat(
+    [
+      {
+        # DescribeVolumes, DescribeSnapshots and DescribeRegions do not support resource-level
+        # permissions: their only resource is "*".
+        sid                     = "DescribeVolumesSnapshotsRegions"
+        actions                 = ["ec2:DescribeVolumes", "ec2:DescribeSnapshots", "ec2:DescribeRegions"]
+        resources               = ["*"]
+        conditions              = []
+        allow_wildcard_resource = true
+      },
+      {
+        sid                     = "SnapshotVolumes"
+        actions                 = ["ec2:CreateSnapshot"]
+        resources               = local.volume_arns
+        conditions              = []
+        allow_wildcard_resource = false
+      },
+      {
+        # The new snapshot must be created carrying this deployment's managed-by tag.
+        sid                     = "CreateManagedSnapshots"
+        actions                 = ["ec2:CreateSnapshot"]
+        resources               = local.source_snapshot_arns
+        conditions              = [local.request_tag_is_ours]
+        allow_wildcard_resource = false
+      },
+      {
+        # Tags only while creating a snapshot or a copy, and only with the managed-by tag set.
+        sid       = "TagSnapshotsOnCreate"
+        actions   = ["ec2:CreateTags"]
+        resources = local.snapshot_arns
+        conditions = [
+          { test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateSnapshot", "CopySnapshot"] },
+          local.request_tag_is_ours,
+        ]
+        allow_wildcard_resource = false
+      },
+      {
+        sid       = "DeleteOnlyManagedSnapshots"
+        actions   = ["ec2:DeleteSnapshot"]
+        resources = local.snapshot_arns
+        conditions = [{
+          test     = "StringEquals"
+          variable = "aws:ResourceTag/${local.managed}"
+          values   = [var.name]
+        }]
+        allow_wildcard_resource = false
+      },
+    ],
+    var.copy == null ? [] : [{
+      sid                     = "CopyManagedSnapshots"
+      actions                 = ["ec2:CopySnapshot"]
+      resources               = local.snapshot_arns
+      conditions              = [local.request_tag_is_ours]
+      allow_wildcard_resource = false
+    }],
+  )
+
+  environment = merge({
+    BACKUP_NAME             = var.name
+    REGIONS                 = var.regions == null ? "" : join(",", var.regions)
+    INCLUDE_IN_USE          = tostring(var.selection.include_in_use)
+    TARGET_TAGS             = jsonencode(var.selection.target_tags)
+    EXCLUDE_TAGS            = jsonencode(var.selection.exclude_tags)
+    RETENTION_DAYS          = var.retention.days == null ? "" : tostring(var.retention.days)
+    RETENTION_COUNT         = var.retention.count == null ? "" : tostring(var.retention.count)
+    WINDOW_MINUTES          = tostring(var.schedule.window_minutes)
+    COPY_REGION             = var.copy == null ? "" : var.copy.region
+    COPY_WAIT_SECONDS       = var.copy == null ? "0" : tostring(var.copy.wait_seconds)
+    COPY_VOLUME_TAGS        = tostring(var.copy_volume_tags)
+    SNAPSHOT_TAGS           = jsonencode(var.snapshot_tags)
+    POWERTOOLS_SERVICE_NAME = "ebs-snapshot-backup"
+  }, var.function.environment_variables)
+}
+
+# Runs that failed (after their retries) land here with the error and the summary.
+resource "aws_sqs_queue" "on_failure" {
+  #checkov:skip=CKV2_AWS_73:A KMS CMK is a per-team choice, exposed as kms_key_arn; the default is SQS-managed SSE.
+  name                      = "${var.name}-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+module "function" {
+  source = "../lambda-function"
+
+  name                  = var.name
+  description           = "EBS snapshot backup ${var.name}: ${var.schedule.expression}"
+  package               = var.package
+  handler               = "ebs_snapshot_backup.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.function.memory_size
+  timeout               = var.function.timeout
+  reserved_concurrency  = var.function.reserved_concurrency
+  layers                = var.layers
+  log_retention_in_days = var.log_retention_in_days
+  environment_variables = local.environment
+  policy_statements     = local.policy_statements
+  tags                  = var.tags
+
+  async_invoke = {
+    maximum_retry_attempts       = var.function.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.function.maximum_event_age_in_seconds
+    on_failure_destination       = aws_sqs_queue.on_failure.arn
+  }
+}
+
+resource "aws_cloudwatch_event_rule" "schedule" {
+  name                = "${var.name}-schedule"
+  description         = "Runs the EBS snapshot backup ${var.name}"
+  schedule_expression = var.schedule.expression
+  state               = var.schedule.enabled ? "ENABLED" : "DISABLED"
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "function" {
+  rule = aws_cloudwatch_event_rule.schedule.name
+  arn  = module.function.function_arn
+}
+
+resource "aws_lambda_permission" "schedule" {
+  statement_id  = "AllowSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = module.function.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule.arn
+}

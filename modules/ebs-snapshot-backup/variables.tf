@@ -1,0 +1,183 @@
+variable "name" {
+  description = "Name of this backup deployment: prefixes the function, rule and queue, and is the value of the `ebs-backup:managed-by` tag on every snapshot it creates (the only snapshots it may delete)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name: 2-41 characters of lower-case letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "schedule" {
+  description = "When runs happen. expression: an EventBridge `cron(...)` (6 fields) or `rate(...)`. window_minutes: the backup window, normally the schedule's period; every run (and retry) inside one window shares one snapshot per volume. enabled = false keeps the rule but pauses it."
+  type = object({
+    expression     = optional(string, "cron(0 3 * * ? *)")
+    window_minutes = optional(number, 1440)
+    enabled        = optional(bool, true)
+  })
+  default = {}
+
+  validation {
+    condition     = can(regex("^cron\\(\\S+( \\S+){5}\\)$", var.schedule.expression)) || can(regex("^rate\\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\\)$", var.schedule.expression))
+    error_message = "schedule.expression: must be cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>) with 6 fields, or rate(<n> minute(s)|hour(s)|day(s))."
+  }
+
+  validation {
+    condition     = var.schedule.window_minutes >= 1 && var.schedule.window_minutes <= 525600 && floor(var.schedule.window_minutes) == var.schedule.window_minutes
+    error_message = "schedule.window_minutes: a whole number of minutes from 1 to 525600 (one year)."
+  }
+}
+
+variable "regions" {
+  description = "Regions whose volumes are backed up. null = every region enabled for the account (read at run time with DescribeRegions)."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.regions == null ? true : length(var.regions) > 0 && alltrue([for r in var.regions : can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", r))])
+    error_message = "regions: null, or a non-empty list of region names shaped like us-east-1 / eu-west-3 / us-gov-west-1."
+  }
+}
+
+variable "selection" {
+  description = "Which volumes are backed up. A volume is selected if it carries one of target_tags, or if include_in_use and it is attached; exclude_tags win over both. Tag value \"*\" matches any value."
+  type = object({
+    include_in_use = optional(bool, true)
+    target_tags    = optional(map(string), {})
+    exclude_tags   = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.selection.include_in_use || length(var.selection.target_tags) > 0
+    error_message = "selection: nothing would be selected; set include_in_use = true or give target_tags."
+  }
+
+  validation {
+    condition     = alltrue([for k in concat(keys(var.selection.target_tags), keys(var.selection.exclude_tags)) : length(k) >= 1 && length(k) <= 128])
+    error_message = "selection: tag keys must be 1-128 characters (EC2 limit)."
+  }
+}
+
+variable "retention" {
+  description = "How long snapshots (and copies) are kept: days (age; tagged ebs-backup:expires-at) or count (newest N windows per volume), exactly one."
+  type = object({
+    days  = optional(number)
+    count = optional(number)
+  })
+  default = { days = 7 }
+
+  validation {
+    condition     = (var.retention.days == null) != (var.retention.count == null)
+    error_message = "retention: set exactly one of days and count."
+  }
+
+  validation {
+    condition     = var.retention.days == null ? true : var.retention.days > 0 && var.retention.days <= 36500 && floor(var.retention.days) == var.retention.days
+    error_message = "retention.days: a whole number of days greater than 0 (at most 36500)."
+  }
+
+  validation {
+    condition     = var.retention.count == null ? true : var.retention.count > 0 && var.retention.count <= 1000 && floor(var.retention.count) == var.retention.count
+    error_message = "retention.count: a whole number greater than 0 (at most 1000)."
+  }
+}
+
+variable "copy" {
+  description = "Copy every new snapshot to another region (disaster recovery). Copies carry the managed tags and the source's expiry and are pruned by the same rule. wait_seconds: how long a run waits for its new snapshots to complete before copying; snapshots still pending are copied by a later run. null = no copies."
+  type = object({
+    region       = string
+    wait_seconds = optional(number, 120)
+  })
+  default = null
+
+  validation {
+    condition     = var.copy == null ? true : can(regex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", var.copy.region))
+    error_message = "copy.region: must be a region name shaped like eu-central-1."
+  }
+
+  validation {
+    condition     = var.copy == null ? true : var.copy.wait_seconds >= 0 && var.copy.wait_seconds <= 600
+    error_message = "copy.wait_seconds: 0-600 seconds."
+  }
+}
+
+variable "copy_volume_tags" {
+  description = "Copy all of a volume's tags onto its snapshots (Name is always copied; aws:* and ebs-backup:* tags never are)."
+  type        = bool
+  default     = true
+}
+
+variable "snapshot_tags" {
+  description = "Extra tags written on every snapshot this module creates."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k in keys(var.snapshot_tags) : !startswith(lower(k), "aws:") && !startswith(k, "ebs-backup:")])
+    error_message = "snapshot_tags: keys must not start with aws: (reserved) or ebs-backup: (this module's own)."
+  }
+}
+
+variable "function" {
+  description = "Settings of the backup function. A run over many regions is long: default 15 min timeout. maximum_retry_attempts: asynchronous retries of a failed run (safe: a retry in the same window creates nothing twice). reserved_concurrency 1 keeps two runs from overlapping (-1 = unreserved)."
+  type = object({
+    memory_size                  = optional(number, 512)
+    timeout                      = optional(number, 900)
+    maximum_retry_attempts       = optional(number, 1)
+    maximum_event_age_in_seconds = optional(number, 3600)
+    reserved_concurrency         = optional(number, 1)
+    environment_variables        = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.function.timeout >= 60 && var.function.timeout <= 900
+    error_message = "function.timeout: 60-900 seconds (a multi-region run needs time)."
+  }
+
+  validation {
+    condition     = var.function.memory_size >= 128 && var.function.memory_size <= 10240
+    error_message = "function.memory_size: 128-10240 MB."
+  }
+}
+
+variable "package" {
+  description = "Path of the function's zip built by `make build` (functions/ebs_snapshot_backup)."
+  type        = string
+}
+
+variable "layers" {
+  description = "Layer ARNs; the handler needs aws-lambda-powertools."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime" {
+  description = "Python runtime (the package must be built for it)."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for the on-failure queue. null = SQS-managed SSE."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log group."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for the module's resources (function, role, rule, queue); snapshots get snapshot_tags."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,302 @@
+"""Scenario 5 end to end: the deployed backup function against real (emulated) EC2 volumes in
+two regions, replayed at chosen moments through the scheduled event's `time`."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from lbp_testing.stack import DeployStack
+from scenario_client.polling import eventually
+
+# Regions the rest of the suite does not use, so in-use selection only meets our volumes.
+SOURCE_REGIONS = ("eu-north-1", "ap-southeast-2")
+COPY_REGION = "ca-central-1"
+RETENTION_DAYS = 3
+FAIL_TAG = "ForceBackupFailure"  # the function's FAIL_ON_VOLUME_TAG test hook
+T0 = datetime(2031, 3, 10, 3, 0, tzinfo=UTC)
+MANAGED = "ebs-backup:managed-by"
+
+
+def ec2(region: str) -> Any:
+    return boto3.client("ec2", region_name=region)
+
+
+def tags_of(resource: dict[str, Any]) -> dict[str, str]:
+    return {tag["Key"]: tag["Value"] for tag in resource.get("Tags", [])}
+
+
+@dataclass
+class Fleet:
+    """Volumes this test created, by role, and what a run must back up."""
+
+    run_id: str
+    selected: dict[str, set[str]] = field(default_factory=dict)
+    not_selected: dict[str, set[str]] = field(default_factory=dict)
+    instances: dict[str, list[str]] = field(default_factory=dict)
+    volumes: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _volume(region: str, **tags: str) -> str:
+    client = ec2(region)
+    reply = client.create_volume(
+        AvailabilityZone=f"{region}a",
+        Size=1,
+        TagSpecifications=[
+            {"ResourceType": "volume", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}
+        ],
+    )
+    return str(reply["VolumeId"])
+
+
+def _instance_with(region: str, volume_id: str) -> tuple[str, set[str]]:
+    """Runs an instance, attaches the volume; returns the instance and all its volumes."""
+    client = ec2(region)
+    image = client.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = client.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        Placement={"AvailabilityZone": f"{region}a"},
+    )["Instances"][0]["InstanceId"]
+    client.attach_volume(VolumeId=volume_id, InstanceId=instance, Device="/dev/sdf")
+    attached = client.describe_volumes(
+        Filters=[{"Name": "attachment.instance-id", "Values": [instance]}]
+    )["Volumes"]
+    return instance, {v["VolumeId"] for v in attached}
+
+
+@pytest.fixture(scope="module")
+def fleet() -> Iterator[Fleet]:
+    fleet = Fleet(run_id=secrets.token_hex(3))
+    for region in SOURCE_REGIONS:
+        fleet.selected[region], fleet.not_selected[region] = set(), set()
+        fleet.instances[region], fleet.volumes[region] = [], []
+    first, second = SOURCE_REGIONS
+    made = fleet.volumes
+
+    tagged = _volume(first, Name=f"tagged-{fleet.run_id}", Backup="true", Team="storage")
+    attached = _volume(first, Name=f"attached-{fleet.run_id}")
+    excluded = _volume(first, Name=f"excluded-{fleet.run_id}", Backup="true", NoBackup="yes")
+    idle = _volume(first, Name=f"idle-{fleet.run_id}")
+    made[first] += [tagged, attached, excluded, idle]
+    instance, on_instance = _instance_with(first, attached)
+    fleet.instances[first].append(instance)
+    fleet.selected[first] |= {tagged} | on_instance  # the root volume is in use too
+    fleet.not_selected[first] |= {excluded, idle}
+
+    tagged2 = _volume(second, Name=f"tagged2-{fleet.run_id}", Backup="true")
+    excluded_in_use = _volume(second, Name=f"excl-in-use-{fleet.run_id}", NoBackup="1")
+    made[second] += [tagged2, excluded_in_use]
+    instance2, on_instance2 = _instance_with(second, excluded_in_use)
+    fleet.instances[second].append(instance2)
+    fleet.selected[second] |= {tagged2} | (on_instance2 - {excluded_in_use})
+    fleet.not_selected[second] |= {excluded_in_use}
+
+    yield fleet
+
+    for region in SOURCE_REGIONS:
+        client = ec2(region)
+        if fleet.instances[region]:
+            client.terminate_instances(InstanceIds=fleet.instances[region])
+        for volume_id in made[region]:
+            volume = client.describe_volumes(VolumeIds=[volume_id])["Volumes"][0]
+            for attachment in volume.get("Attachments", []):
+                client.detach_volume(
+                    VolumeId=volume_id,
+                    InstanceId=attachment["InstanceId"],
+                    Device=attachment["Device"],
+                )
+            client.delete_volume(VolumeId=volume_id)
+
+
+@pytest.fixture(scope="module")
+def scenario(deploy_stack: DeployStack, fleet: Fleet) -> Iterator[dict[str, Any]]:
+    stack = deploy_stack(
+        ["ebs_snapshot_backup"],
+        ebs_snapshot_backup={
+            # The test replays moments through invocations; the real schedule stays paused.
+            "schedule": {"enabled": False},
+            "regions": list(SOURCE_REGIONS),
+            "selection": {
+                "include_in_use": True,
+                "target_tags": {"Backup": "true"},
+                "exclude_tags": {"NoBackup": "*"},
+            },
+            "retention": {"days": RETENTION_DAYS},
+            "copy": {"region": COPY_REGION, "wait_seconds": 20},
+            "function": {
+                "timeout": 180,
+                "maximum_retry_attempts": 0,
+                "environment_variables": {"FAIL_ON_VOLUME_TAG": FAIL_TAG},
+            },
+        },
+    )
+    outputs: dict[str, Any] = stack.outputs["ebs_snapshot_backup"]
+    yield outputs
+    # Snapshots are made by the function, not Terraform: remove the ones this stack made.
+    for region in (*SOURCE_REGIONS, COPY_REGION):
+        for snapshot in managed(region, outputs["managed_tag_value"]):
+            ec2(region).delete_snapshot(SnapshotId=snapshot["SnapshotId"])
+
+
+def managed(region: str, name: str) -> list[dict[str, Any]]:
+    reply = ec2(region).describe_snapshots(
+        OwnerIds=["self"], Filters=[{"Name": f"tag:{MANAGED}", "Values": [name]}]
+    )
+    return list(reply["Snapshots"])
+
+
+def scheduled_event(moment: datetime) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": secrets.token_hex(8),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": {},
+    }
+
+
+def run_at(function_name: str, moment: datetime) -> dict[str, Any]:
+    client = boto3.client("lambda", config=Config(read_timeout=300, retries={"max_attempts": 0}))
+    response = client.invoke(
+        FunctionName=function_name, Payload=json.dumps(scheduled_event(moment)).encode()
+    )
+    body: dict[str, Any] = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, body
+    return body
+
+
+def by_volume(region: str, name: str) -> dict[str, list[dict[str, Any]]]:
+    found: dict[str, list[dict[str, Any]]] = {}
+    for snapshot in managed(region, name):
+        if tags_of(snapshot).get("ebs-backup:kind") == "snapshot":
+            found.setdefault(snapshot["VolumeId"], []).append(snapshot)
+    return found
+
+
+def test_two_runs_in_one_window_take_one_snapshot_per_selected_volume(
+    scenario: dict[str, Any], fleet: Fleet
+) -> None:
+    name = scenario["managed_tag_value"]
+    first = run_at(scenario["function_name"], T0)
+    second = run_at(scenario["function_name"], T0 + timedelta(hours=1))
+
+    assert first["window"] == second["window"] == "2031-03-10T00:00Z"
+    assert first["totals"]["failed"] == 0 and second["totals"]["failed"] == 0
+    assert second["totals"]["created"] == 0
+    assert second["totals"]["already_done"] == first["totals"]["created"]
+    for region in SOURCE_REGIONS:
+        snapshots = by_volume(region, name)
+        assert fleet.selected[region] <= set(snapshots), region
+        assert not fleet.not_selected[region] & set(snapshots), region
+        for volume_id in fleet.selected[region]:
+            (snapshot,) = snapshots[volume_id]
+            tags = tags_of(snapshot)
+            assert tags["ebs-backup:source-volume"] == volume_id
+            assert tags["ebs-backup:source-region"] == region
+            assert tags["ebs-backup:window"] == "2031-03-10T00:00Z"
+            assert tags["ebs-backup:expires-at"] == "2031-03-13T03:00:00Z"
+            assert not [k for k in tags if k.startswith("aws:")]
+    tagged = next(
+        s
+        for s in by_volume(SOURCE_REGIONS[0], name).values()
+        if tags_of(s[0]).get("Name") == f"tagged-{fleet.run_id}"
+    )[0]
+    assert tags_of(tagged)["Team"] == "storage" and tags_of(tagged)["Backup"] == "true"
+    assert f"tagged-{fleet.run_id}" in tagged["Description"]
+
+
+def test_each_snapshot_is_copied_once_with_its_managed_tags(
+    scenario: dict[str, Any], fleet: Fleet
+) -> None:
+    name = scenario["managed_tag_value"]
+    sources = {
+        s["SnapshotId"]: s
+        for region in SOURCE_REGIONS
+        for snaps in by_volume(region, name).values()
+        for s in snaps
+    }
+    copies = [s for s in managed(COPY_REGION, name) if tags_of(s).get("ebs-backup:kind") == "copy"]
+    copy_of = [tags_of(c)["ebs-backup:copy-of"] for c in copies]
+    assert sorted(copy_of) == sorted(sources)  # exactly one copy each, none twice
+    for copy in copies:
+        source_tags = tags_of(sources[tags_of(copy)["ebs-backup:copy-of"]])
+        assert tags_of(copy)["ebs-backup:expires-at"] == source_tags["ebs-backup:expires-at"]
+        assert tags_of(copy)["ebs-backup:source-volume"] == source_tags["ebs-backup:source-volume"]
+
+
+def test_past_retention_expired_snapshots_and_copies_go_and_a_manual_one_stays(
+    scenario: dict[str, Any], fleet: Fleet
+) -> None:
+    name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
+    a_volume = sorted(fleet.selected[first])[0]
+    manual = ec2(first).create_snapshot(VolumeId=a_volume, Description="manual, keep me")
+    try:
+        later = T0 + timedelta(days=RETENTION_DAYS + 1)
+        summary = run_at(scenario["function_name"], later)
+        assert summary["totals"]["failed"] == 0
+        assert summary["totals"]["pruned"] >= 2 * sum(len(v) for v in fleet.selected.values())
+
+        for region in (*SOURCE_REGIONS, COPY_REGION):
+            windows = {tags_of(s)["ebs-backup:window"] for s in managed(region, name)}
+            assert windows == {"2031-03-14T00:00Z"}, region
+        for region in SOURCE_REGIONS:
+            assert fleet.selected[region] <= set(by_volume(region, name))
+        kept = ec2(first).describe_snapshots(SnapshotIds=[manual["SnapshotId"]])["Snapshots"]
+        assert kept and kept[0]["Description"] == "manual, keep me"
+    finally:
+        ec2(first).delete_snapshot(SnapshotId=manual["SnapshotId"])
+
+
+def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up(
+    scenario: dict[str, Any], fleet: Fleet
+) -> None:
+    name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
+    broken = _volume(first, Name=f"broken-{fleet.run_id}", Backup="true", **{FAIL_TAG: "1"})
+    fleet.volumes[first].append(broken)
+    moment = T0 + timedelta(days=10)
+    boto3.client("lambda").invoke(
+        FunctionName=scenario["function_name"],
+        InvocationType="Event",
+        Payload=json.dumps(scheduled_event(moment)).encode(),
+    )
+    sqs = boto3.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[1])[
+        "QueueUrl"
+    ]
+
+    def failure_record() -> dict[str, Any] | None:
+        reply = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=5, MaxNumberOfMessages=10)
+        for message in reply.get("Messages", []):
+            record = json.loads(message["Body"])
+            if record.get("requestPayload", {}).get("time") == scheduled_event(moment)["time"]:
+                return dict(record)
+        return None
+
+    record = eventually(failure_record, timeout=120, interval=1.0, what="the on-failure record")
+    error = record["responsePayload"]
+    assert error["errorType"] == "BackupRunError"
+    summary = json.loads(error["errorMessage"])
+    assert summary["regions"][first]["failed"] == 1
+    assert summary["totals"]["created"] == sum(len(v) for v in fleet.selected.values())
+    window = {
+        tags_of(s)["ebs-backup:window"]
+        for region in SOURCE_REGIONS
+        for v in fleet.selected[region]
+        for s in by_volume(region, name).get(v, [])
+    }
+    assert "2031-03-20T00:00Z" in window
+    assert broken not in by_volume(first, name)
