@@ -1,0 +1,143 @@
+"""Settings read from the environment once, at cold start.
+
+SCHEDULER_CONFIG (required) is JSON written by the Terraform module:
+
+    {"tag_key": "Schedule", "regions": ["eu-west-1"],
+     "schedules": {"office-hours": {"time_zone": "Europe/Berlin",
+                                    "periods": [{"weekdays": ["mon", ...],
+                                                 "begin": "08:00", "end": "19:00"}]}},
+     "instances": {"i-0123...": {"region": "eu-west-1", "schedule": "office-hours"}}}
+
+A document that is not this shape (not JSON, no tag key, no regions...) fails the cold start with
+ConfigError: nothing could be scheduled. A single schedule with a malformed period or an unknown
+time zone does not: it is kept in `invalid_schedules` with the reason, its instances are skipped
+and reported as errors on every run, and the other schedules keep working.
+
+DRY_RUN (default false): log the actions, change nothing. ENFORCED (default false), see
+ec2_scheduler.reconcile. RUN_INTERVAL_MINUTES (default 5): the rate of the schedule rule; a
+non-enforced run acts only when a period began or ended within the last interval.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ec2_scheduler.schedules import Schedule, ScheduleError, parse_schedule
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
+_INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
+
+
+class ConfigError(RuntimeError):
+    """The function is deployed without a usable configuration."""
+
+
+@dataclass(frozen=True)
+class ExplicitInstance:
+    region: str
+    schedule: str
+
+
+@dataclass(frozen=True)
+class Config:
+    tag_key: str
+    regions: tuple[str, ...]
+    schedules: Mapping[str, Schedule]
+    invalid_schedules: Mapping[str, str] = field(default_factory=dict)
+    instances: Mapping[str, ExplicitInstance] = field(default_factory=dict)
+    dry_run: bool = False
+    enforced: bool = False
+    interval: timedelta = timedelta(minutes=5)
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    raw = env.get("SCHEDULER_CONFIG", "").strip()
+    if not raw:
+        raise ConfigError("environment variable SCHEDULER_CONFIG is required (schedules as JSON)")
+    try:
+        document = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"SCHEDULER_CONFIG is not valid JSON: {error}") from error
+    if not isinstance(document, dict):
+        raise ConfigError("SCHEDULER_CONFIG must be a JSON object")
+    return parse_document(document, env)
+
+
+def parse_document(document: Mapping[str, Any], env: Mapping[str, str]) -> Config:
+    tag_key = document.get("tag_key")
+    if not isinstance(tag_key, str) or not tag_key.strip():
+        raise ConfigError("SCHEDULER_CONFIG.tag_key must be a non-empty string")
+    regions = document.get("regions")
+    if (
+        not isinstance(regions, list)
+        or not regions
+        or not all(isinstance(r, str) and _REGION.match(r) for r in regions)
+    ):
+        raise ConfigError(
+            f"SCHEDULER_CONFIG.regions must be a non-empty list of region names, got {regions!r}"
+        )
+    raw_schedules = document.get("schedules")
+    if not isinstance(raw_schedules, dict) or not raw_schedules:
+        raise ConfigError("SCHEDULER_CONFIG.schedules must be a non-empty object name -> schedule")
+    schedules: dict[str, Schedule] = {}
+    invalid: dict[str, str] = {}
+    for name, raw in raw_schedules.items():
+        try:
+            schedules[name] = parse_schedule(name, raw)
+        except ScheduleError as error:
+            invalid[name] = str(error)
+    instances = _explicit_instances(document.get("instances") or {}, regions)
+    return Config(
+        tag_key=tag_key,
+        regions=tuple(dict.fromkeys([*regions, *(i.region for i in instances.values())])),
+        schedules=schedules,
+        invalid_schedules=invalid,
+        instances=instances,
+        dry_run=_flag(env, "DRY_RUN"),
+        enforced=_flag(env, "ENFORCED"),
+        interval=timedelta(minutes=_interval_minutes(env.get("RUN_INTERVAL_MINUTES"))),
+    )
+
+
+def _explicit_instances(raw: Any, regions: list[str]) -> dict[str, ExplicitInstance]:
+    if not isinstance(raw, dict):
+        raise ConfigError("SCHEDULER_CONFIG.instances must be an object instance id -> settings")
+    instances: dict[str, ExplicitInstance] = {}
+    for instance_id, settings in raw.items():
+        if not _INSTANCE_ID.match(instance_id):
+            raise ConfigError(f"SCHEDULER_CONFIG.instances: {instance_id!r} is not an instance id")
+        if not isinstance(settings, dict) or not isinstance(settings.get("schedule"), str):
+            raise ConfigError(f"SCHEDULER_CONFIG.instances[{instance_id!r}] needs a schedule")
+        region = settings.get("region") or regions[0]
+        if not isinstance(region, str) or not _REGION.match(region):
+            raise ConfigError(f"SCHEDULER_CONFIG.instances[{instance_id!r}].region is invalid")
+        instances[instance_id] = ExplicitInstance(region, settings["schedule"])
+    return instances
+
+
+def _interval_minutes(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return 5
+    try:
+        minutes = int(raw)
+    except ValueError:
+        minutes = 0
+    if minutes < 1:
+        raise ConfigError(f"RUN_INTERVAL_MINUTES must be a positive integer, got {raw!r}")
+    return minutes
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {env[name]!r}")

@@ -1,0 +1,194 @@
+variable "name" {
+  description = "Name of the function, its role, log group and schedule rule."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
+    error_message = "name: must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_' (Lambda function name rule)."
+  }
+}
+
+variable "package" {
+  description = "Path of the zip built by `make build` for functions/ec2_scheduler."
+  type        = string
+}
+
+variable "layers" {
+  description = "Layer version ARNs; the handler needs aws-lambda-powertools."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime" {
+  description = "Python runtime (the package must be built for it)."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "schedules" {
+  description = "Schedules by name (the value instances carry in their `tag_key` tag). Each: an IANA `time_zone` and `periods`, each period with `weekdays` (mon..sun, the days the period begins on), `begin` and `end` as HH:MM local time. `end` may be 24:00; an `end` earlier than `begin` runs past midnight into the next day."
+  type = map(object({
+    time_zone   = string
+    description = optional(string, "")
+    periods = list(object({
+      weekdays = list(string)
+      begin    = string
+      end      = string
+    }))
+  }))
+
+  validation {
+    condition     = length(var.schedules) > 0
+    error_message = "schedules: declare at least one schedule."
+  }
+
+  validation {
+    condition     = alltrue([for name in keys(var.schedules) : can(regex("^[A-Za-z0-9][A-Za-z0-9._:/+=@-]{0,127}$", name))])
+    error_message = "schedules: names must be 1-128 characters of letters, digits and ._:/+=@- (they are EC2 tag values), starting with a letter or digit."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : length(s.periods) > 0])
+    error_message = "schedules[*].periods: every schedule needs at least one period."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.schedules) : [
+      for p in s.periods : length(p.weekdays) > 0 && alltrue([for d in p.weekdays : contains(["mon", "tue", "wed", "thu", "fri", "sat", "sun"], lower(d))])
+    ]]))
+    error_message = "schedules[*].periods[*].weekdays: a non-empty list of mon, tue, wed, thu, fri, sat, sun."
+  }
+
+  validation {
+    condition = alltrue(flatten([for s in values(var.schedules) : [
+      for p in s.periods : can(regex("^([01][0-9]|2[0-3]):[0-5][0-9]$", p.begin)) && can(regex("^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", p.end))
+    ]]))
+    error_message = "schedules[*].periods[*]: begin must be HH:MM (00:00-23:59) and end HH:MM (00:00-23:59, or 24:00)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for s in values(var.schedules) : [for p in s.periods : p.begin != p.end]]))
+    error_message = "schedules[*].periods[*]: begin and end must differ (use 00:00-24:00 for a whole day)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.schedules) : can(regex("^(UTC|[A-Z][A-Za-z_+-]+(/[A-Za-z0-9_+-]+){1,2})$", s.time_zone))])
+    error_message = "schedules[*].time_zone: must be an IANA time zone name such as Europe/Berlin, America/Argentina/Buenos_Aires or UTC (not an offset like +02:00 or an abbreviation like CET)."
+  }
+}
+
+variable "tag_key" {
+  description = "Instances opt in with a tag of this key whose value is a schedule name."
+  type        = string
+  default     = "Schedule"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9 _.:/=+@-]{1,128}$", var.tag_key)) && !startswith(lower(var.tag_key), "aws:")
+    error_message = "tag_key: 1-128 characters of letters, digits, spaces and _.:/=+@-, not starting with aws: (EC2 tag key rule)."
+  }
+}
+
+variable "regions" {
+  description = "Regions whose tagged instances are scheduled. Empty = the region the module is deployed to."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for r in var.regions : can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$", r))])
+    error_message = "regions: each entry must be a region name such as eu-west-1."
+  }
+}
+
+variable "instances" {
+  description = "Instances scheduled by id, whether tagged or not (the schedule given here wins over a tag). `region` null = the module's region."
+  type = map(object({
+    schedule = string
+    region   = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for id in keys(var.instances) : can(regex("^i-[0-9a-f]{8,17}$", id))])
+    error_message = "instances: keys must be instance ids (i-0123456789abcdef0)."
+  }
+
+  validation {
+    condition     = alltrue([for i in values(var.instances) : contains(keys(var.schedules), i.schedule)])
+    error_message = "instances[*].schedule: must name one of var.schedules."
+  }
+
+  validation {
+    condition     = alltrue([for i in values(var.instances) : i.region == null || can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]+$", coalesce(i.region, "x")))])
+    error_message = "instances[*].region: must be a region name such as eu-west-1."
+  }
+}
+
+variable "schedule_expression" {
+  description = "How often the scheduler reconciles, as an EventBridge `rate(N minutes)` / `rate(N hours)` expression."
+  type        = string
+  default     = "rate(5 minutes)"
+
+  validation {
+    condition     = can(regex("^rate\\(([1-9][0-9]*) (minutes?|hours?)\\)$", var.schedule_expression))
+    error_message = "schedule_expression: must be rate(N minutes) or rate(N hours); the non-enforced mode needs the interval to find period boundaries."
+  }
+}
+
+variable "rule_enabled" {
+  description = "Whether the rate rule fires. false keeps everything deployed but idle (invoke the function by hand to replay a moment)."
+  type        = bool
+  default     = true
+}
+
+variable "enforced" {
+  description = "true: every run brings each instance to its schedule's state (also stops instances started by hand outside a period, and starts ones stopped by hand inside one). false: only the run at a period's begin or end acts; manual changes in between are left alone."
+  type        = bool
+  default     = false
+}
+
+variable "dry_run" {
+  description = "Log what would be started or stopped, change nothing."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_arns" {
+  description = "Customer-managed KMS keys that encrypt scheduled instances' EBS volumes; starting such an instance needs kms:CreateGrant on them (granted only for AWS resources)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", k))])
+    error_message = "kms_key_arns: each must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "timeout" {
+  description = "Function timeout in seconds (Describe per region, then one Start/Stop call per instance)."
+  type        = number
+  default     = 120
+}
+
+variable "memory_size" {
+  description = "Function memory in MB."
+  type        = number
+  default     = 256
+}
+
+variable "maximum_retry_attempts" {
+  description = "Asynchronous retries of a failed run (the run is idempotent for its event time)."
+  type        = number
+  default     = 2
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log group."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
