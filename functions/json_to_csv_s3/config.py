@@ -1,0 +1,104 @@
+"""Settings read from the environment once, at cold start."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from json_to_csv_s3.reader import DEFAULT_MAX_RECORD_CHARS
+
+_JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
+
+
+class ConfigError(RuntimeError):
+    """The function is deployed with missing or contradictory settings."""
+
+
+def overlaps(prefix_a: str, prefix_b: str) -> bool:
+    """True when some key could lie under both prefixes."""
+    return prefix_a.startswith(prefix_b) or prefix_b.startswith(prefix_a)
+
+
+@dataclass(frozen=True)
+class Config:
+    input_bucket: str
+    output_bucket: str
+    input_prefix: str = ""
+    output_prefix: str = "csv/"
+    quarantine_prefix: str = "quarantine/"
+    columns: tuple[str, ...] = ()
+    max_record_chars: int = DEFAULT_MAX_RECORD_CHARS
+
+    def __post_init__(self) -> None:
+        if self.input_bucket != self.output_bucket:
+            return
+        for name, prefix in (
+            ("OUTPUT_PREFIX", self.output_prefix),
+            ("QUARANTINE_PREFIX", self.quarantine_prefix),
+        ):
+            if overlaps(prefix, self.input_prefix):
+                raise ConfigError(
+                    f"{name} {prefix!r} overlaps INPUT_PREFIX {self.input_prefix!r} in the same "
+                    "bucket: converted objects would be converted again (a loop)"
+                )
+
+    def is_output(self, bucket: str, key: str) -> bool:
+        """Objects this function writes itself (the runtime loop guard)."""
+        return bucket == self.output_bucket and key.startswith(
+            (self.output_prefix, self.quarantine_prefix)
+        )
+
+    def stem(self, key: str) -> str:
+        relative = key[len(self.input_prefix) :]
+        if relative.lower().endswith(".gz"):
+            relative = relative[:-3]
+        for suffix in _JSON_SUFFIXES:
+            if relative.lower().endswith(suffix):
+                return relative[: -len(suffix)]
+        return relative
+
+    def csv_key(self, key: str) -> str:
+        return f"{self.output_prefix}{self.stem(key)}.csv"
+
+    def quarantine_key(self, key: str) -> str:
+        return f"{self.quarantine_prefix}{self.stem(key)}.quarantine.jsonl"
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    input_bucket = env.get("INPUT_BUCKET", "").strip()
+    if not input_bucket:
+        raise ConfigError("environment variable INPUT_BUCKET is required")
+    return Config(
+        input_bucket=input_bucket,
+        output_bucket=env.get("OUTPUT_BUCKET", "").strip() or input_bucket,
+        input_prefix=env.get("INPUT_PREFIX", ""),
+        output_prefix=env.get("OUTPUT_PREFIX", "csv/"),
+        quarantine_prefix=env.get("QUARANTINE_PREFIX", "quarantine/"),
+        columns=parse_columns(env.get("COLUMNS", "")),
+        max_record_chars=_positive_int(env, "MAX_RECORD_CHARS", DEFAULT_MAX_RECORD_CHARS),
+    )
+
+
+def parse_columns(raw: str) -> tuple[str, ...]:
+    """COLUMNS: a JSON list of distinct column names; empty = union of the records' keys."""
+    if not raw.strip():
+        return ()
+    try:
+        columns = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"COLUMNS must be a JSON list of strings: {error}") from error
+    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
+        raise ConfigError("COLUMNS must be a JSON list of non-empty strings")
+    if len(set(columns)) != len(columns):
+        raise ConfigError("COLUMNS must not repeat a column")
+    return tuple(columns)
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {raw!r}")
+    return int(raw)

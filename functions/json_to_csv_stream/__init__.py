@@ -1,0 +1,1 @@
+"""Kinesis records (base64 JSON) converted to one CSV object per batch."""

@@ -1,0 +1,270 @@
+# JSON → CSV: objects arriving in S3 and records on a Kinesis stream become CSV objects.
+
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition         = data.aws_partition.current.partition
+  separate_output   = var.output.bucket_name != null && var.output.bucket_name != var.input.bucket_name
+  output_bucket     = local.separate_output ? var.output.bucket_name : var.input.bucket_name
+  input_bucket_arn  = "arn:${local.partition}:s3:::${var.input.bucket_name}"
+  output_bucket_arn = "arn:${local.partition}:s3:::${local.output_bucket}"
+  created_buckets = merge(
+    var.input.create ? { input = { name = var.input.bucket_name, force_destroy = var.input.force_destroy, versioning = var.input.versioning } } : {},
+    local.separate_output && var.output.create ? { output = { name = var.output.bucket_name, force_destroy = var.output.force_destroy, versioning = false } } : {},
+  )
+  columns_json = jsonencode(var.columns)
+  stream_arn   = var.stream.enabled ? (var.stream.stream_arn != null ? var.stream.stream_arn : aws_kinesis_stream.this[0].arn) : null
+}
+
+# ------------------------------------------------------------------ buckets (when created here)
+resource "aws_s3_bucket" "this" {
+  for_each = local.created_buckets
+  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; a per-account choice of the caller.
+  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-team disaster-recovery choice, not a default.
+  #checkov:skip=CKV2_AWS_62:Event notifications are configured by aws_s3_bucket_notification below (input bucket).
+  #checkov:skip=CKV2_AWS_61:Lifecycle rules depend on the data kept; the caller adds them.
+  #checkov:skip=CKV_AWS_21:Versioning is set by aws_s3_bucket_versioning below (an input, on by default for the input bucket).
+  #checkov:skip=CKV_AWS_145:SSE-S3 by default; SSE-KMS when kms_key_arn is set.
+
+  bucket        = each.value.name
+  force_destroy = each.value.force_destroy
+  tags          = var.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = local.created_buckets
+
+  bucket                  = aws_s3_bucket.this[each.key].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = var.kms_key_arn != null
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  versioning_configuration {
+    status = each.value.versioning ? "Enabled" : "Suspended"
+  }
+}
+
+# Incomplete multipart uploads (a converter killed mid-object) are removed after a day.
+resource "aws_s3_bucket_lifecycle_configuration" "abort_multipart" {
+  for_each = local.created_buckets
+
+  bucket = aws_s3_bucket.this[each.key].id
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+    filter {}
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+}
+
+# ------------------------------------------------------------------ S3 path
+# Events the converter failed on after its retries (AWS errors; bad content is quarantined).
+resource "aws_sqs_queue" "s3_failures" {
+  name                      = "${var.name}-s3-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+module "converter" {
+  source = "../lambda-function"
+
+  name                  = "${var.name}-s3"
+  description           = "Converts JSON objects under s3://${var.input.bucket_name}/${var.input.prefix} to CSV"
+  package               = var.packages.s3
+  handler               = "json_to_csv_s3.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.converter.memory_size
+  timeout               = var.converter.timeout
+  layers                = var.layers
+  reserved_concurrency  = var.converter.reserved_concurrency
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge({
+    INPUT_BUCKET            = var.input.bucket_name
+    INPUT_PREFIX            = var.input.prefix
+    OUTPUT_BUCKET           = local.output_bucket
+    OUTPUT_PREFIX           = var.output.prefix
+    QUARANTINE_PREFIX       = var.output.quarantine_prefix
+    COLUMNS                 = local.columns_json
+    MAX_RECORD_CHARS        = tostring(var.converter.max_record_chars)
+    POWERTOOLS_SERVICE_NAME = "json-to-csv-s3"
+  }, var.converter.environment_variables)
+
+  async_invoke = {
+    maximum_retry_attempts       = var.converter.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.converter.maximum_event_age_in_seconds
+    on_failure_destination       = aws_sqs_queue.s3_failures.arn
+  }
+
+  policy_statements = [
+    {
+      sid       = "ReadInput"
+      actions   = ["s3:GetObject"]
+      resources = ["${local.input_bucket_arn}/${var.input.prefix}*"]
+    },
+    {
+      # PutObject covers CreateMultipartUpload/UploadPart/CompleteMultipartUpload.
+      sid     = "WriteOutput"
+      actions = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+      resources = [
+        "${local.output_bucket_arn}/${var.output.prefix}*",
+        "${local.output_bucket_arn}/${var.output.quarantine_prefix}*",
+      ]
+    },
+  ]
+}
+
+resource "aws_lambda_permission" "s3" {
+  statement_id   = "AllowS3Input"
+  action         = "lambda:InvokeFunction"
+  function_name  = module.converter.function_name
+  principal      = "s3.amazonaws.com"
+  source_arn     = local.input_bucket_arn
+  source_account = data.aws_caller_identity.current.account_id
+}
+
+resource "aws_s3_bucket_notification" "input" {
+  bucket = var.input.create ? aws_s3_bucket.this["input"].id : var.input.bucket_name
+
+  lambda_function {
+    id                  = "${var.name}-json-to-csv"
+    lambda_function_arn = module.converter.function_arn
+    events              = ["s3:ObjectCreated:*"]
+    filter_prefix       = var.input.prefix == "" ? null : var.input.prefix
+  }
+
+  depends_on = [aws_lambda_permission.s3]
+}
+
+# ------------------------------------------------------------------ Kinesis path
+resource "aws_kinesis_stream" "this" {
+  count = var.stream.enabled && var.stream.stream_arn == null ? 1 : 0
+
+  name             = "${var.name}-records"
+  shard_count      = var.stream.shard_count
+  retention_period = var.stream.retention_hours
+  encryption_type  = "KMS"
+  kms_key_id       = var.kms_key_arn == null ? "alias/aws/kinesis" : var.kms_key_arn
+  tags             = var.tags
+
+  stream_mode_details {
+    stream_mode = "PROVISIONED"
+  }
+}
+
+# Batches the stream function gave up on (retries exhausted or records too old): the message
+# names the shard and sequence range, so the records can be re-read while the stream keeps them.
+resource "aws_sqs_queue" "stream_failures" {
+  count = var.stream.enabled ? 1 : 0
+
+  name                      = "${var.name}-stream-failures"
+  message_retention_seconds = 1209600
+  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
+  kms_master_key_id         = var.kms_key_arn
+  tags                      = var.tags
+}
+
+module "stream_converter" {
+  source = "../lambda-function"
+  count  = var.stream.enabled ? 1 : 0
+
+  name                  = "${var.name}-stream"
+  description           = "Converts Kinesis JSON records to one CSV object per batch"
+  package               = var.packages.stream
+  handler               = "json_to_csv_stream.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.stream.memory_size
+  timeout               = var.stream.timeout
+  layers                = var.layers
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge({
+    OUTPUT_BUCKET           = local.output_bucket
+    OUTPUT_PREFIX           = var.output.stream_prefix
+    QUARANTINE_PREFIX       = var.output.stream_quarantine_prefix
+    COLUMNS                 = local.columns_json
+    POWERTOOLS_SERVICE_NAME = "json-to-csv-stream"
+  }, var.stream.environment_variables)
+
+  policy_statements = [
+    {
+      # Lambda's poller reads the stream with the function's role; ListStreams is left out
+      # (account-wide, not needed when the mapping names the stream).
+      sid = "ReadStream"
+      actions = [
+        "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+        "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard",
+      ]
+      resources = [local.stream_arn]
+    },
+    {
+      sid       = "SendFailedBatches"
+      actions   = ["sqs:SendMessage"]
+      resources = [aws_sqs_queue.stream_failures[0].arn]
+    },
+    {
+      sid     = "WriteBatches"
+      actions = ["s3:PutObject", "s3:DeleteObject"]
+      resources = [
+        "${local.output_bucket_arn}/${var.output.stream_prefix}*",
+        "${local.output_bucket_arn}/${var.output.stream_quarantine_prefix}*",
+      ]
+    },
+  ]
+}
+
+resource "aws_lambda_event_source_mapping" "stream" {
+  count = var.stream.enabled ? 1 : 0
+
+  event_source_arn                   = local.stream_arn
+  function_name                      = module.stream_converter[0].function_arn
+  starting_position                  = var.stream.starting_position
+  batch_size                         = var.stream.batch_size
+  maximum_batching_window_in_seconds = var.stream.maximum_batching_window_in_seconds
+  bisect_batch_on_function_error     = var.stream.bisect_batch_on_function_error
+  maximum_retry_attempts             = var.stream.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.stream.maximum_record_age_in_seconds
+  parallelization_factor             = var.stream.parallelization_factor
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.stream_failures[0].arn
+    }
+  }
+}

@@ -1,0 +1,80 @@
+# Valid-looking values for computed attributes the AWS provider validates (ARNs, policy JSON).
+
+mock_data "aws_partition" {
+  defaults = {
+    partition  = "aws"
+    dns_suffix = "amazonaws.com"
+  }
+}
+
+mock_data "aws_caller_identity" {
+  defaults = {
+    account_id = "123456789012"
+  }
+}
+
+mock_data "aws_iam_policy_document" {
+  defaults = {
+    json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"logs:PutLogEvents\",\"Resource\":\"arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/mock:*\"}]}"
+  }
+}
+
+mock_resource "aws_iam_role" {
+  defaults = {
+    arn = "arn:aws:iam::123456789012:role/mock"
+  }
+}
+
+mock_resource "aws_cloudwatch_log_group" {
+  defaults = {
+    arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/mock"
+  }
+}
+
+mock_resource "aws_lambda_function" {
+  defaults = {
+    arn           = "arn:aws:lambda:us-east-1:123456789012:function:mock"
+    qualified_arn = "arn:aws:lambda:us-east-1:123456789012:function:mock:1"
+    invoke_arn    = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock/invocations"
+    version       = "1"
+  }
+}
+
+mock_resource "aws_dynamodb_table" {
+  defaults = {
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock-index"
+  }
+}
+
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:us-east-1:123456789012:mock-indexer-failures"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/mock-indexer-failures"
+  }
+}
+
+mock_resource "aws_s3_bucket" {
+  defaults = {
+    arn = "arn:aws:s3:::mock-bucket"
+  }
+}
+
+mock_resource "aws_api_gateway_rest_api" {
+  defaults = {
+    id               = "abc123"
+    root_resource_id = "root123"
+    execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:abc123"
+  }
+}
+
+mock_resource "aws_api_gateway_deployment" {
+  defaults = {
+    id = "dep123"
+  }
+}
+
+mock_resource "aws_kinesis_stream" {
+  defaults = {
+    arn = "arn:aws:kinesis:us-east-1:123456789012:stream/mock-records"
+  }
+}

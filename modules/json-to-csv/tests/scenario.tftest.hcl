@@ -1,0 +1,98 @@
+# Plan-only tests of modules/json-to-csv with a mocked AWS provider (offline).
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "./tests/mocks"
+}
+
+variables {
+  name  = "orders"
+  input = { bucket_name = "orders-in-123" }
+  packages = {
+    s3     = "../lambda-function/tests/fixtures/handler.zip"
+    stream = "../lambda-function/tests/fixtures/handler.zip"
+  }
+}
+
+run "defaults_wire_s3_and_kinesis_paths" {
+  command = plan
+
+  assert {
+    condition     = one(aws_s3_bucket_notification.input.lambda_function).filter_prefix == "incoming/" && one(aws_s3_bucket_notification.input.lambda_function).events == toset(["s3:ObjectCreated:*"])
+    error_message = "the converter hears ObjectCreated under the input prefix only"
+  }
+
+  assert {
+    condition = alltrue([
+      aws_lambda_event_source_mapping.stream[0].function_response_types == toset(["ReportBatchItemFailures"]),
+      aws_lambda_event_source_mapping.stream[0].bisect_batch_on_function_error,
+      aws_lambda_event_source_mapping.stream[0].maximum_retry_attempts == 5,
+      aws_lambda_event_source_mapping.stream[0].maximum_record_age_in_seconds == 3600,
+      aws_lambda_event_source_mapping.stream[0].batch_size == 500,
+    ])
+    error_message = "the mapping reports partial failures, bisects, and bounds retries and age"
+  }
+
+  assert {
+    condition     = aws_kinesis_stream.this[0].encryption_type == "KMS" && aws_sqs_queue.stream_failures[0].sqs_managed_sse_enabled == true
+    error_message = "stream and failure queue are encrypted"
+  }
+}
+
+run "stream_path_can_be_disabled" {
+  command = plan
+
+  variables {
+    stream = { enabled = false }
+  }
+
+  assert {
+    condition     = length(aws_kinesis_stream.this) == 0 && length(aws_lambda_event_source_mapping.stream) == 0 && output.stream_name == null
+    error_message = "stream.enabled = false creates no Kinesis resources"
+  }
+}
+
+run "separate_output_bucket_may_reuse_prefixes" {
+  command = plan
+
+  variables {
+    input  = { bucket_name = "orders-in-123", prefix = "" }
+    output = { bucket_name = "orders-out-123" }
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this["output"].bucket == "orders-out-123" && output.output_bucket_name == "orders-out-123"
+    error_message = "a separate output bucket is created and used"
+  }
+}
+
+run "rejects_output_inside_input_prefix" {
+  command = plan
+
+  variables {
+    input  = { bucket_name = "orders-in-123", prefix = "data/" }
+    output = { prefix = "data/csv/" }
+  }
+
+  expect_failures = [var.output]
+}
+
+run "rejects_empty_input_prefix_in_one_bucket" {
+  command = plan
+
+  variables {
+    input = { bucket_name = "orders-in-123", prefix = "" }
+  }
+
+  expect_failures = [var.output]
+}
+
+run "rejects_oversized_batch" {
+  command = plan
+
+  variables {
+    stream = { batch_size = 20000 }
+  }
+
+  expect_failures = [var.stream]
+}

@@ -1,0 +1,186 @@
+variable "name" {
+  description = "Name prefix of every resource of this scenario (functions, queues, stream)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name: 2-41 characters of lower-case letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "input" {
+  description = "Where JSON objects arrive. create = true makes a private, encrypted bucket; create = false uses an existing one (this module then owns its S3 notification configuration). Only keys under prefix are converted."
+  type = object({
+    bucket_name   = string
+    create        = optional(bool, true)
+    force_destroy = optional(bool, false)
+    versioning    = optional(bool, true)
+    prefix        = optional(string, "incoming/")
+  })
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.input.bucket_name)) && !can(regex("\\.\\.", var.input.bucket_name))
+    error_message = "input.bucket_name: S3 bucket names are 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit."
+  }
+}
+
+variable "output" {
+  description = "Where CSV and quarantine objects go. bucket_name = null writes into the input bucket; then every output prefix must not overlap input.prefix (no loops). create applies only to a separate output bucket."
+  type = object({
+    bucket_name              = optional(string)
+    create                   = optional(bool, true)
+    force_destroy            = optional(bool, false)
+    prefix                   = optional(string, "csv/")
+    quarantine_prefix        = optional(string, "quarantine/")
+    stream_prefix            = optional(string, "stream/")
+    stream_quarantine_prefix = optional(string, "stream-quarantine/")
+  })
+  default = {}
+
+  validation {
+    condition     = var.output.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", coalesce(var.output.bucket_name, "xxx")))
+    error_message = "output.bucket_name: null or an S3 bucket name (3-63 characters of lower-case letters, digits, '.' and '-')."
+  }
+
+  validation {
+    condition = (var.output.bucket_name != null && var.output.bucket_name != var.input.bucket_name) || (var.input.prefix != "" && alltrue([
+      for p in [var.output.prefix, var.output.quarantine_prefix, var.output.stream_prefix, var.output.stream_quarantine_prefix] :
+      !startswith(p, var.input.prefix) && !startswith(var.input.prefix, p)
+    ]))
+    error_message = "output: in the input bucket, input.prefix must be non-empty and no output prefix (prefix, quarantine_prefix, stream_prefix, stream_quarantine_prefix) may overlap it (one a prefix of the other): converted objects would be converted again."
+  }
+
+  validation {
+    condition     = length(distinct([var.output.prefix, var.output.quarantine_prefix, var.output.stream_prefix, var.output.stream_quarantine_prefix])) == 4
+    error_message = "output: prefix, quarantine_prefix, stream_prefix and stream_quarantine_prefix must be four different prefixes."
+  }
+}
+
+variable "columns" {
+  description = "Explicit CSV columns (dotted names of flattened fields), in order; other fields are dropped. [] = the union of the records' columns in first-seen order (the S3 path then reads each object twice: once for the columns, once to write)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(distinct(var.columns)) == length(var.columns) && alltrue([for c in var.columns : c != ""])
+    error_message = "columns: names must be non-empty and distinct."
+  }
+}
+
+variable "converter" {
+  description = "The S3 converter function (invoked asynchronously by S3 notifications)."
+  type = object({
+    memory_size                  = optional(number, 512)
+    timeout                      = optional(number, 300)
+    maximum_retry_attempts       = optional(number, 2)
+    maximum_event_age_in_seconds = optional(number, 3600)
+    reserved_concurrency         = optional(number, -1)
+    max_record_chars             = optional(number, 8388608)
+    environment_variables        = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.converter.max_record_chars >= 1024 && floor(var.converter.max_record_chars) == var.converter.max_record_chars
+    error_message = "converter.max_record_chars: a whole number >= 1024 (the largest single record, in characters; memory scales with it)."
+  }
+}
+
+variable "stream" {
+  description = "The Kinesis path. enabled = false deploys only the S3 path. stream_arn = null creates a stream (shard_count, retention_hours); else that stream is consumed. The event source mapping settings map 1:1 to aws_lambda_event_source_mapping."
+  type = object({
+    enabled                            = optional(bool, true)
+    stream_arn                         = optional(string)
+    shard_count                        = optional(number, 1)
+    retention_hours                    = optional(number, 24)
+    starting_position                  = optional(string, "TRIM_HORIZON")
+    batch_size                         = optional(number, 500)
+    maximum_batching_window_in_seconds = optional(number, 5)
+    bisect_batch_on_function_error     = optional(bool, true)
+    maximum_retry_attempts             = optional(number, 5)
+    maximum_record_age_in_seconds      = optional(number, 3600)
+    parallelization_factor             = optional(number, 1)
+    memory_size                        = optional(number, 256)
+    timeout                            = optional(number, 60)
+    environment_variables              = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.stream.batch_size >= 1 && var.stream.batch_size <= 10000
+    error_message = "stream.batch_size: 1-10000 records (Kinesis event source mapping limit)."
+  }
+
+  validation {
+    condition     = var.stream.maximum_batching_window_in_seconds >= 0 && var.stream.maximum_batching_window_in_seconds <= 300
+    error_message = "stream.maximum_batching_window_in_seconds: 0-300."
+  }
+
+  validation {
+    condition     = var.stream.maximum_retry_attempts >= -1 && var.stream.maximum_retry_attempts <= 10000
+    error_message = "stream.maximum_retry_attempts: -1 (forever) to 10000."
+  }
+
+  validation {
+    condition     = var.stream.maximum_record_age_in_seconds == -1 || (var.stream.maximum_record_age_in_seconds >= 60 && var.stream.maximum_record_age_in_seconds <= 604800)
+    error_message = "stream.maximum_record_age_in_seconds: -1 (forever) or 60-604800."
+  }
+
+  validation {
+    condition     = contains(["TRIM_HORIZON", "LATEST"], var.stream.starting_position)
+    error_message = "stream.starting_position: TRIM_HORIZON or LATEST."
+  }
+
+  validation {
+    condition     = var.stream.parallelization_factor >= 1 && var.stream.parallelization_factor <= 10
+    error_message = "stream.parallelization_factor: 1-10."
+  }
+
+  validation {
+    condition     = var.stream.stream_arn == null || can(regex("^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]+$", coalesce(var.stream.stream_arn, "x")))
+    error_message = "stream.stream_arn: null or a Kinesis stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)."
+  }
+}
+
+variable "packages" {
+  description = "Paths of the zips built by `make build`: s3 (json_to_csv_s3) and stream (json_to_csv_stream)."
+  type = object({
+    s3     = string
+    stream = string
+  })
+}
+
+variable "layers" {
+  description = "Layer ARNs for both functions; the handlers need aws-lambda-powertools."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime" {
+  description = "Python runtime of both functions (the packages must be built for it)."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "kms_key_arn" {
+  description = "KMS key for created buckets, the queues and a created stream. null = AWS-managed encryption (SSE-S3, SQS-managed SSE, the aws/kinesis key)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the functions' log groups."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}
