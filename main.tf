@@ -16,6 +16,17 @@ resource "aws_lambda_layer_version" "powertools" {
   compatible_architectures = ["x86_64"]
 }
 
+# Shared layer: Pillow (image decoding/encoding), built by make build as manylinux wheels for the
+# functions' runtime and architecture (never vendored from the build machine).
+resource "aws_lambda_layer_version" "pillow" {
+  layer_name               = "${var.name_prefix}-pillow"
+  description              = "Pillow for python3.12 x86_64 (built by make build)"
+  filename                 = "${local.build_dir}/layers/pillow.zip"
+  source_code_hash         = filebase64sha256("${local.build_dir}/layers/pillow.zip")
+  compatible_runtimes      = ["python3.12"]
+  compatible_architectures = ["x86_64"]
+}
+
 module "hello" {
   source = "./modules/lambda-function"
   count  = var.enable_hello ? 1 : 0
@@ -54,6 +65,223 @@ module "s3_object_index" {
     maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
   }
   api                   = { auth_type = var.s3_object_index.api_auth_type }
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+module "image_renditions" {
+  source = "./modules/image-renditions"
+  count  = var.enable_image_renditions ? 1 : 0
+
+  name = "${var.name_prefix}-imgr"
+  buckets = {
+    source = {
+      name          = "${var.name_prefix}-img-uploads-${data.aws_caller_identity.current.account_id}-${var.region}"
+      force_destroy = var.force_destroy
+    }
+    destination = {
+      name          = "${var.name_prefix}-img-renditions-${data.aws_caller_identity.current.account_id}-${var.region}"
+      force_destroy = var.force_destroy
+    }
+  }
+  renditions        = var.image_renditions.renditions
+  limits            = var.image_renditions.limits
+  quarantine_prefix = var.image_renditions.quarantine_prefix
+  replica           = var.image_renditions.replica
+  packages = {
+    renditions = "${local.build_dir}/functions/image_renditions.zip"
+    report     = "${local.build_dir}/functions/image_renditions_report.zip"
+  }
+  layers           = [aws_lambda_layer_version.powertools.arn]
+  pillow_layer_arn = aws_lambda_layer_version.pillow.arn
+  processor = {
+    maximum_retry_attempts = var.image_renditions.retry_attempts
+    environment_variables  = var.image_renditions.processor_environment
+  }
+  reporter              = { maximum_retry_attempts = var.image_renditions.retry_attempts }
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+module "alarm_notifier" {
+  source = "./modules/alarm-notifier"
+  count  = var.enable_alarm_notifier ? 1 : 0
+
+  name    = "${var.name_prefix}-alarms"
+  package = "${local.build_dir}/functions/alarm_notifier.zip"
+  layers  = [aws_lambda_layer_version.powertools.arn]
+  cpu_alarms = {
+    instance_ids = var.alarm_notifier.cpu_instance_ids
+    threshold    = var.alarm_notifier.cpu_threshold
+  }
+  log_alarms = var.alarm_notifier.log_alarms
+  email = var.alarm_notifier.email_sender == null ? null : {
+    sender     = var.alarm_notifier.email_sender
+    recipients = var.alarm_notifier.email_recipients
+  }
+  notification_topic = {
+    email_subscriptions = var.alarm_notifier.topic_email_subscriptions
+    sms_subscriptions   = var.alarm_notifier.topic_sms_subscriptions
+  }
+  webhook = (var.alarm_notifier.webhook_url_parameter_name == null && !nonsensitive(var.alarm_notifier_webhook_url != null)) ? null : {
+    url_parameter_name = var.alarm_notifier.webhook_url_parameter_name
+  }
+  webhook_url           = var.alarm_notifier_webhook_url
+  function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+module "json_to_csv" {
+  source = "./modules/json-to-csv"
+  count  = var.enable_json_to_csv ? 1 : 0
+
+  name = "${var.name_prefix}-j2c"
+  input = {
+    bucket_name   = "${var.name_prefix}-j2c-${data.aws_caller_identity.current.account_id}-${var.region}"
+    force_destroy = var.force_destroy
+  }
+  columns = var.json_to_csv.columns
+  packages = {
+    s3     = "${local.build_dir}/functions/json_to_csv_s3.zip"
+    stream = "${local.build_dir}/functions/json_to_csv_stream.zip"
+  }
+  layers = [aws_lambda_layer_version.powertools.arn]
+  converter = {
+    maximum_retry_attempts = var.json_to_csv.converter_retry_attempts
+    environment_variables  = var.json_to_csv.converter_environment
+  }
+  stream = {
+    batch_size                         = var.json_to_csv.stream_batch_size
+    maximum_batching_window_in_seconds = var.json_to_csv.stream_batching_window_in_seconds
+    maximum_retry_attempts             = var.json_to_csv.stream_retry_attempts
+    environment_variables              = var.json_to_csv.stream_environment
+  }
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+module "ec2_scheduler" {
+  source = "./modules/ec2-scheduler"
+  count  = var.enable_ec2_scheduler ? 1 : 0
+
+  name                  = "${var.name_prefix}-ec2-scheduler"
+  package               = "${local.build_dir}/functions/ec2_scheduler.zip"
+  layers                = [aws_lambda_layer_version.powertools.arn]
+  schedules             = var.ec2_scheduler.schedules
+  tag_key               = var.ec2_scheduler.tag_key
+  regions               = var.ec2_scheduler.regions
+  instances             = var.ec2_scheduler.instances
+  schedule_expression   = var.ec2_scheduler.schedule_expression
+  rule_enabled          = var.ec2_scheduler.rule_enabled
+  enforced              = var.ec2_scheduler.enforced
+  dry_run               = var.ec2_scheduler.dry_run
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+module "ebs_snapshot_backup" {
+  source = "./modules/ebs-snapshot-backup"
+  count  = var.enable_ebs_snapshot_backup ? 1 : 0
+
+  name                  = "${var.name_prefix}-ebs-backup"
+  package               = "${local.build_dir}/functions/ebs_snapshot_backup.zip"
+  layers                = [aws_lambda_layer_version.powertools.arn]
+  schedule              = var.ebs_snapshot_backup.schedule
+  regions               = var.ebs_snapshot_backup.regions
+  selection             = var.ebs_snapshot_backup.selection
+  retention             = var.ebs_snapshot_backup.retention
+  copy                  = var.ebs_snapshot_backup.copy
+  function              = var.ebs_snapshot_backup.function
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = local.tags
+}
+
+# Scenario: an EC2 fleet described in SSM, reconciled on a schedule. Without explicit servers it
+# provisions five servers of four configurations in the default VPC from the latest Amazon Linux
+# 2023 image.
+data "aws_vpc" "fleet_default" {
+  count   = var.enable_fleet_provisioner && var.fleet_provisioner.servers == null ? 1 : 0
+  default = true
+}
+
+data "aws_subnets" "fleet_default" {
+  count = length(data.aws_vpc.fleet_default)
+  filter {
+    name   = "vpc-id"
+    values = [data.aws_vpc.fleet_default[0].id]
+  }
+  filter {
+    name   = "default-for-az"
+    values = ["true"]
+  }
+}
+
+data "aws_security_group" "fleet_default" {
+  count  = length(data.aws_vpc.fleet_default)
+  vpc_id = data.aws_vpc.fleet_default[0].id
+  name   = "default"
+}
+
+data "aws_ssm_parameter" "fleet_al2023" {
+  count = var.enable_fleet_provisioner && var.fleet_provisioner.image_id == null ? 1 : 0
+  name  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+}
+
+locals {
+  fleet_image_id = var.fleet_provisioner.image_id != null ? var.fleet_provisioner.image_id : one(data.aws_ssm_parameter.fleet_al2023[*].insecure_value)
+  fleet_subnets  = sort(flatten(data.aws_subnets.fleet_default[*].ids))
+  fleet_groups   = data.aws_security_group.fleet_default[*].id
+  fleet_servers = var.fleet_provisioner.servers != null ? var.fleet_provisioner.servers : [
+    for s in [
+      { name = "web", instance_type = "t3.micro", subnet = 0, count = 2, tags = { Role = "web", Tier = "frontend" } },
+      { name = "api", instance_type = "t3.small", subnet = 1, count = 1, tags = { Role = "api", Tier = "backend" } },
+      { name = "worker", instance_type = "t3a.micro", subnet = 2, count = 1, tags = { Role = "worker", Tier = "backend" } },
+      { name = "bastion", instance_type = "t3.nano", subnet = 0, count = 1, tags = { Role = "bastion", Tier = "admin" } },
+      ] : {
+      name               = s.name
+      instance_type      = s.instance_type
+      image_id           = local.fleet_image_id
+      subnet_id          = length(local.fleet_subnets) > 0 ? element(local.fleet_subnets, s.subnet) : null
+      security_group_ids = local.fleet_groups
+      tags               = s.tags
+      count              = s.count
+    }
+  ]
+}
+
+module "fleet_provisioner" {
+  source = "./modules/fleet-provisioner"
+  count  = var.enable_fleet_provisioner ? 1 : 0
+
+  name                         = "${var.name_prefix}-fleet"
+  package                      = "${local.build_dir}/functions/fleet_provisioner.zip"
+  layers                       = [aws_lambda_layer_version.powertools.arn]
+  fleet                        = local.fleet_servers
+  max_instances                = var.fleet_provisioner.max_instances
+  instance_tags                = local.tags
+  parameter                    = { ignore_value_changes = var.fleet_provisioner.operator_managed }
+  schedule_expression          = var.fleet_provisioner.schedule_expression
+  teardown_schedule_expression = var.fleet_provisioner.teardown_schedule_expression
+  log_retention_in_days        = var.log_retention_in_days
+  tags                         = local.tags
+}
+
+module "scheduled_message" {
+  source = "./modules/scheduled-message"
+  count  = var.enable_scheduled_message ? 1 : 0
+
+  name     = "${var.name_prefix}-birthdays"
+  package  = "${local.build_dir}/functions/scheduled_message.zip"
+  layers   = [aws_lambda_layer_version.powertools.arn]
+  schedule = { time = var.scheduled_message.time, time_zone = var.scheduled_message.time_zone }
+  sender   = { email = var.scheduled_message.sender }
+  message = {
+    subject = var.scheduled_message.subject
+    body    = var.scheduled_message.body
+    html    = var.scheduled_message.html
+  }
+  deletion_protection   = !var.force_destroy
   log_retention_in_days = var.log_retention_in_days
   tags                  = local.tags
 }

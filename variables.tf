@@ -72,3 +72,208 @@ variable "s3_object_index" {
   })
   default = {}
 }
+
+variable "enable_image_renditions" {
+  description = "Deploy scenario 6: image renditions on upload (Pillow), with a chained report/replica step."
+  type        = bool
+  default     = true
+}
+
+variable "image_renditions" {
+  description = "Settings passed to modules/image-renditions (see its README). renditions = null keeps the module's defaults (large, small, thumb); replica = an existing bucket in another region."
+  type = object({
+    renditions = optional(map(object({
+      max_width  = number
+      max_height = number
+      format     = optional(string, "keep")
+      quality    = optional(number, 82)
+    })))
+    limits = optional(object({
+      max_object_bytes = optional(number, 52428800)
+      max_image_pixels = optional(number, 50000000)
+    }), {})
+    quarantine_prefix = optional(string, "quarantine")
+    replica = optional(object({
+      bucket_name = string
+      region      = string
+      prefix      = optional(string, "")
+    }))
+    retry_attempts        = optional(number, 2)
+    processor_environment = optional(map(string), {})
+  })
+  default = {}
+}
+
+variable "enable_alarm_notifier" {
+  description = "Deploy scenario 8A: CloudWatch alarms (EC2 CPU, log patterns) notified by email, SNS and a webhook."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_notifier" {
+  description = "Settings passed to modules/alarm-notifier (see its README). The notification topic channel is always on; email needs a verified SES sender; the webhook URL comes from alarm_notifier_webhook_url or an existing SSM parameter."
+  type = object({
+    cpu_instance_ids = optional(list(string), [])
+    cpu_threshold    = optional(number, 80)
+    log_alarms = optional(map(object({
+      log_group_name = string
+      pattern        = string
+      threshold      = optional(number, 1)
+    })), {})
+    email_sender               = optional(string)
+    email_recipients           = optional(list(string), [])
+    topic_email_subscriptions  = optional(list(string), [])
+    topic_sms_subscriptions    = optional(list(string), [])
+    webhook_url_parameter_name = optional(string)
+    retry_attempts             = optional(number, 2)
+  })
+  default = {}
+}
+
+variable "alarm_notifier_webhook_url" {
+  description = "Webhook URL (Slack-compatible) stored by the alarm notifier in an SSM SecureString; null = no webhook unless alarm_notifier.webhook_url_parameter_name is set."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "enable_json_to_csv" {
+  description = "Deploy scenario 7: JSON objects in S3 and Kinesis records converted to CSV."
+  type        = bool
+  default     = true
+}
+
+variable "json_to_csv" {
+  description = "Settings passed to modules/json-to-csv (see its README)."
+  type = object({
+    columns                           = optional(list(string), [])
+    converter_retry_attempts          = optional(number, 2)
+    converter_environment             = optional(map(string), {})
+    stream_batch_size                 = optional(number, 500)
+    stream_batching_window_in_seconds = optional(number, 5)
+    stream_retry_attempts             = optional(number, 5)
+    stream_environment                = optional(map(string), {})
+  })
+  default = {}
+}
+
+variable "enable_ec2_scheduler" {
+  description = "Deploy scenario 4a: start and stop EC2 instances on time-zone-aware schedules."
+  type        = bool
+  default     = true
+}
+
+variable "ec2_scheduler" {
+  description = "Settings passed to modules/ec2-scheduler (see its README). Regions empty = var.region."
+  type = object({
+    schedules = optional(map(object({
+      time_zone   = string
+      description = optional(string, "")
+      periods = list(object({
+        weekdays = list(string)
+        begin    = string
+        end      = string
+      }))
+      })), {
+      office-hours = {
+        time_zone   = "Europe/Berlin"
+        description = "Mon-Fri 08:00-19:00 Berlin time"
+        periods     = [{ weekdays = ["mon", "tue", "wed", "thu", "fri"], begin = "08:00", end = "19:00" }]
+      }
+    })
+    tag_key             = optional(string, "Schedule")
+    regions             = optional(list(string), [])
+    instances           = optional(map(object({ schedule = string, region = optional(string) })), {})
+    schedule_expression = optional(string, "rate(5 minutes)")
+    rule_enabled        = optional(bool, true)
+    enforced            = optional(bool, false)
+    dry_run             = optional(bool, false)
+  })
+  default = {}
+}
+
+variable "enable_ebs_snapshot_backup" {
+  description = "Deploy scenario 5: scheduled EBS snapshot backups across regions, with retention and copies."
+  type        = bool
+  default     = true
+}
+
+variable "ebs_snapshot_backup" {
+  description = "Settings passed to modules/ebs-snapshot-backup (see its README). regions = null backs up every enabled region."
+  type = object({
+    schedule = optional(object({
+      expression     = optional(string, "cron(0 3 * * ? *)")
+      window_minutes = optional(number, 1440)
+      enabled        = optional(bool, true)
+    }), {})
+    regions = optional(list(string))
+    selection = optional(object({
+      include_in_use = optional(bool, true)
+      target_tags    = optional(map(string), {})
+      exclude_tags   = optional(map(string), {})
+    }), {})
+    retention = optional(object({
+      days  = optional(number)
+      count = optional(number)
+    }), { days = 7 })
+    copy = optional(object({
+      region       = string
+      wait_seconds = optional(number, 120)
+    }))
+    function = optional(object({
+      memory_size                  = optional(number, 512)
+      timeout                      = optional(number, 900)
+      maximum_retry_attempts       = optional(number, 1)
+      maximum_event_age_in_seconds = optional(number, 3600)
+      reserved_concurrency         = optional(number, 1)
+      environment_variables        = optional(map(string), {})
+    }), {})
+  })
+  default = {}
+}
+
+variable "enable_fleet_provisioner" {
+  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda (launches real instances)."
+  type        = bool
+  default     = true
+}
+
+variable "fleet_provisioner" {
+  description = "Settings passed to modules/fleet-provisioner. servers null = five servers of four configurations in the default VPC; image_id null = the latest Amazon Linux 2023 AMI."
+  type = object({
+    servers = optional(list(object({
+      name               = string
+      instance_type      = string
+      image_id           = string
+      subnet_id          = string
+      security_group_ids = list(string)
+      tags               = optional(map(string), {})
+      count              = optional(number, 1)
+    })))
+    image_id                     = optional(string)
+    max_instances                = optional(number, 20)
+    operator_managed             = optional(bool, false)
+    schedule_expression          = optional(string, "cron(0/30 * * * ? *)")
+    teardown_schedule_expression = optional(string)
+  })
+  default = {}
+}
+
+variable "enable_scheduled_message" {
+  description = "Deploy scenario 8B: a daily EventBridge Scheduler run sending templated birthday emails through SES to recipients in DynamoDB."
+  type        = bool
+  default     = true
+}
+
+variable "scheduled_message" {
+  description = "Settings passed to modules/scheduled-message (see its README). `sender` must be an SES identity you can verify; the default is a placeholder to replace before a real deployment."
+  type = object({
+    sender    = optional(string, "birthdays@example.com")
+    time      = optional(string, "12:00")
+    time_zone = optional(string, "UTC")
+    subject   = optional(string, "Happy birthday, $first_name!")
+    body      = optional(string, "Dear $name,\n\nHappy birthday! Wishing you a wonderful year ahead.\n")
+    html      = optional(string)
+  })
+  default = {}
+}

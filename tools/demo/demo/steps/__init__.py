@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from demo.steps import hello, s3_object_index
+from demo.steps import (
+    alarm_notifier,
+    ebs_snapshot_backup,
+    ec2_scheduler,
+    fleet_provisioner,
+    hello,
+    image_renditions,
+    json_to_csv,
+    s3_object_index,
+    scheduled_message,
+)
 
 Step = Callable[[dict[str, Any]], None]
 
@@ -13,4 +23,32 @@ Step = Callable[[dict[str, Any]], None]
 STEPS: dict[str, tuple[str, Step]] = {
     "hello": ("Smoke test: the local runtime, the shared layer, logs", hello.run),
     "s3_object_index": ("Scenario 2: S3 object events indexed into DynamoDB", s3_object_index.run),
+    "image_renditions": (
+        "Scenario 6: image renditions on upload, chained report step",
+        image_renditions.run,
+    ),
+    "ec2_scheduler": (
+        "Scenario 4a: EC2 instances stopped and started on a time-zone schedule",
+        ec2_scheduler.run,
+    ),
+    "fleet_provisioner": (
+        "Scenario 4b: a desired EC2 fleet created once; a second run creates nothing",
+        fleet_provisioner.run,
+    ),
+    "ebs_snapshot_backup": (
+        "Scenario 5: EBS snapshots across regions, once per window, pruned after retention",
+        ebs_snapshot_backup.run,
+    ),
+    "alarm_notifier": (
+        "Scenario 8A: a forced CloudWatch alarm turned into a notification",
+        alarm_notifier.run,
+    ),
+    "scheduled_message": (
+        "Scenario 8B: one day of birthday emails replayed (twice, sent once)",
+        scheduled_message.run,
+    ),
+    "json_to_csv": (
+        "Scenario 7: JSON in S3 and Kinesis records converted to CSV, bad records quarantined",
+        json_to_csv.run,
+    ),
 }

@@ -1,0 +1,1 @@
+"""CloudWatch alarm state changes (via SNS) turned into human notifications."""

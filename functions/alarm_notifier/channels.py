@@ -1,0 +1,109 @@
+"""Delivery channels. One failing channel never stops the others.
+
+`deliver` tries every configured channel and reports each outcome. The caller fails the
+invocation only when every channel failed (so Lambda retries it, then the on-failure queue keeps
+it); a partial success is logged and not retried, because a retry would repeat the message on
+the channels that worked.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from alarm_notifier.formatting import Notification
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> str:
+        """Deliver the notification; return a delivery reference. Raise on failure."""
+
+
+@dataclass
+class EmailChannel:
+    ses: Any
+    sender: str
+    recipients: Sequence[str]
+    name: str = "email"
+
+    def send(self, notification: Notification) -> str:
+        reply = self.ses.send_email(
+            Source=self.sender,
+            Destination={"ToAddresses": list(self.recipients)},
+            Message={
+                "Subject": {"Data": notification.subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": notification.body, "Charset": "UTF-8"}},
+            },
+        )
+        return str(reply["MessageId"])
+
+
+@dataclass
+class TopicChannel:
+    sns: Any
+    topic_arn: str
+    name: str = "sns_topic"
+
+    def send(self, notification: Notification) -> str:
+        reply = self.sns.publish(
+            TopicArn=self.topic_arn, Subject=notification.subject, Message=notification.body
+        )
+        return str(reply["MessageId"])
+
+
+class WebhookError(RuntimeError):
+    pass
+
+
+@dataclass
+class WebhookChannel:
+    url_source: Callable[[], str]
+    timeout_seconds: float = 5.0
+    name: str = "webhook"
+
+    def send(self, notification: Notification) -> str:
+        url = self.url_source()
+        if not url.startswith(("https://", "http://")):
+            raise WebhookError("webhook URL must start with https:// (http:// for local tests)")
+        request = urllib.request.Request(  # noqa: S310 — scheme checked above
+            url,
+            data=json.dumps(notification.webhook_payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
+                status = int(response.status)
+        except urllib.error.HTTPError as error:
+            raise WebhookError(f"webhook answered HTTP {error.code}") from error
+        except (urllib.error.URLError, TimeoutError, OSError) as error:
+            raise WebhookError(f"webhook unreachable: {error}") from error
+        if not 200 <= status < 300:
+            raise WebhookError(f"webhook answered HTTP {status}")
+        return f"HTTP {status}"
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    delivered: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_failed(self) -> bool:
+        return bool(self.failed) and not self.delivered
+
+
+def deliver(notification: Notification, channels: Sequence[Channel]) -> DeliveryReport:
+    report = DeliveryReport()
+    for channel in channels:
+        try:
+            report.delivered[channel.name] = channel.send(notification)
+        except Exception as error:  # any channel error must not stop the others
+            report.failed[channel.name] = f"{type(error).__name__}: {error}"
+    return report

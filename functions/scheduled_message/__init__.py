@@ -1,0 +1,1 @@
+"""Scheduled messages (birthday greetings) to recipients kept in DynamoDB, sent through SES."""

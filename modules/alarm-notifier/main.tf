@@ -1,0 +1,289 @@
+# CloudWatch alarms → encrypted SNS topic → notifier function → email (SES), SNS topic, webhook.
+
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  partition  = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.name
+  kms_key    = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
+
+  create_webhook_parameter = var.webhook != null && try(var.webhook.url_parameter_name, null) == null
+  webhook_parameter_name   = var.webhook == null ? null : (local.create_webhook_parameter ? "/${var.name}/webhook-url" : var.webhook.url_parameter_name)
+  has_channel              = var.email != null || var.notification_topic != null || var.webhook != null
+}
+
+# ------------------------------------------------------------------ encryption key
+data "aws_iam_policy_document" "key" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  #checkov:skip=CKV_AWS_109:A key policy's resource is always the key itself ("*" means this key).
+  #checkov:skip=CKV_AWS_111:A key policy's resource is always the key itself ("*" means this key).
+  #checkov:skip=CKV_AWS_356:A key policy's resource is always the key itself ("*" means this key).
+  statement {
+    sid       = "AccountAdministersKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  description             = "${var.name}: alarm and notification topics, webhook URL, failure queue"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+  policy                  = data.aws_iam_policy_document.key[0].json
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  count = var.kms_key_arn == null ? 1 : 0
+
+  name          = "alias/${var.name}-alarm-notifier"
+  target_key_id = aws_kms_key.this[0].key_id
+}
+
+# ------------------------------------------------------------------ the alarm topic
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name}-alarms"
+  kms_master_key_id = local.kms_key
+  tags              = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.has_channel
+      error_message = "alarm-notifier: configure at least one delivery channel (email, notification_topic or webhook)."
+    }
+    precondition {
+      condition     = !local.create_webhook_parameter || var.webhook_url != null
+      error_message = "alarm-notifier: webhook without url_parameter_name needs webhook_url (the module stores it in SSM)."
+    }
+  }
+}
+
+data "aws_iam_policy_document" "alarm_topic" {
+  statement {
+    sid     = "AccountManagesTopic"
+    actions = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+    resources = [aws_sns_topic.alarms.arn]
+  }
+
+  statement {
+    sid       = "CloudWatchAlarmsOfThisAccountPublish"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarm_topic.json
+}
+
+# ------------------------------------------------------------------ alarms
+locals {
+  alarm_actions             = [aws_sns_topic.alarms.arn]
+  ok_actions                = var.notify_on_ok ? [aws_sns_topic.alarms.arn] : []
+  insufficient_data_actions = var.notify_on_insufficient_data ? [aws_sns_topic.alarms.arn] : []
+  log_namespace             = "${var.name}/logs"
+}
+
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  for_each = toset(var.cpu_alarms.instance_ids)
+
+  alarm_name          = "${var.name}-cpu-${each.value}"
+  alarm_description   = "CPU utilisation of ${each.value} above ${var.cpu_alarms.threshold}%"
+  namespace           = "AWS/EC2"
+  metric_name         = "CPUUtilization"
+  dimensions          = { InstanceId = each.value }
+  statistic           = "Average"
+  period              = var.cpu_alarms.period
+  evaluation_periods  = var.cpu_alarms.evaluation_periods
+  datapoints_to_alarm = var.cpu_alarms.datapoints_to_alarm
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.cpu_alarms.threshold
+  treat_missing_data  = var.cpu_alarms.treat_missing_data
+
+  alarm_actions             = local.alarm_actions
+  ok_actions                = local.ok_actions
+  insufficient_data_actions = local.insufficient_data_actions
+  tags                      = var.tags
+
+  depends_on = [aws_sns_topic_policy.alarms]
+}
+
+resource "aws_cloudwatch_log_metric_filter" "this" {
+  for_each = var.log_alarms
+
+  name           = "${var.name}-${each.key}"
+  log_group_name = each.value.log_group_name
+  pattern        = each.value.pattern
+
+  metric_transformation {
+    name          = each.key
+    namespace     = local.log_namespace
+    value         = "1"
+    default_value = "0"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "log" {
+  for_each = var.log_alarms
+
+  alarm_name          = "${var.name}-log-${each.key}"
+  alarm_description   = coalesce(each.value.description, "Lines of ${each.value.log_group_name} matching ${each.value.pattern}")
+  namespace           = local.log_namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.this[each.key].metric_transformation[0].name
+  statistic           = "Sum"
+  period              = each.value.period
+  evaluation_periods  = each.value.evaluation_periods
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = each.value.threshold
+  treat_missing_data  = "notBreaching"
+
+  alarm_actions             = local.alarm_actions
+  ok_actions                = local.ok_actions
+  insufficient_data_actions = local.insufficient_data_actions
+  tags                      = var.tags
+
+  depends_on = [aws_sns_topic_policy.alarms]
+}
+
+# ------------------------------------------------------------------ the notifier
+resource "aws_sqs_queue" "on_failure" {
+  name                              = "${var.name}-notifier-failures"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = local.kms_key
+  kms_data_key_reuse_period_seconds = 3600
+  tags                              = var.tags
+}
+
+module "function" {
+  source = "../lambda-function"
+
+  name                  = "${var.name}-notifier"
+  description           = "Turns CloudWatch alarm notifications into email, SNS and webhook messages"
+  package               = var.package
+  handler               = "alarm_notifier.handler.lambda_handler"
+  runtime               = var.runtime
+  memory_size           = var.function.memory_size
+  timeout               = var.function.timeout
+  layers                = var.layers
+  log_retention_in_days = var.log_retention_in_days
+  tags                  = var.tags
+
+  environment_variables = merge(
+    {
+      POWERTOOLS_SERVICE_NAME = "alarm-notifier"
+      LOOKUP_RESOURCE_NAMES   = tostring(var.lookup_resource_names)
+    },
+    var.email == null ? {} : {
+      EMAIL_SENDER     = var.email.sender
+      EMAIL_RECIPIENTS = join(",", var.email.recipients)
+    },
+    var.notification_topic == null ? {} : { NOTIFICATION_TOPIC_ARN = aws_sns_topic.notifications[0].arn },
+    var.webhook == null ? {} : {
+      WEBHOOK_URL_PARAMETER   = local.webhook_parameter_name
+      WEBHOOK_TIMEOUT_SECONDS = tostring(var.webhook.timeout_seconds)
+    },
+  )
+
+  async_invoke = {
+    maximum_retry_attempts       = var.function.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.function.maximum_event_age_in_seconds
+    on_failure_destination       = aws_sqs_queue.on_failure.arn
+  }
+
+  policy_statements = concat(
+    [{
+      sid       = "UseModuleKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = compact([local.kms_key, try(var.webhook.url_parameter_kms_key_arn, null)])
+    }],
+    var.email == null ? [] : [{
+      # SES authorises sending against every identity involved (in the sandbox the recipients'
+      # too), so the statement covers this account's identities, limited to the one sender.
+      sid       = "SendAsConfiguredSender"
+      actions   = ["ses:SendEmail"]
+      resources = ["arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [var.email.sender]
+      }]
+    }],
+    var.notification_topic == null ? [] : [{
+      sid       = "PublishNotifications"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.notifications[0].arn]
+    }],
+    var.webhook == null ? [] : [{
+      sid       = "ReadWebhookUrl"
+      actions   = ["ssm:GetParameter"]
+      resources = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.webhook_parameter_name}"]
+    }],
+    var.lookup_resource_names ? [{
+      # ec2:DescribeInstances does not support resource-level permissions.
+      sid                     = "LookUpInstanceNames"
+      actions                 = ["ec2:DescribeInstances"]
+      resources               = ["*"]
+      allow_wildcard_resource = true
+    }] : [],
+  )
+}
+
+resource "aws_lambda_permission" "sns" {
+  statement_id  = "AllowAlarmTopic"
+  action        = "lambda:InvokeFunction"
+  function_name = module.function.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = aws_sns_topic.alarms.arn
+}
+
+resource "aws_sns_topic_subscription" "function" {
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "lambda"
+  endpoint  = module.function.function_arn
+
+  depends_on = [aws_lambda_permission.sns]
+}

@@ -1,0 +1,210 @@
+variable "name" {
+  description = "Name prefix of every resource of this module (topics, function, alarms, queue, key alias)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name: 2-41 characters of lower-case letters, digits and '-', starting with a letter."
+  }
+}
+
+variable "package" {
+  description = "Path of the notifier's zip built by `make build` (functions/alarm_notifier)."
+  type        = string
+}
+
+variable "layers" {
+  description = "Layer version ARNs for the function; the handler needs aws-lambda-powertools."
+  type        = list(string)
+  default     = []
+}
+
+variable "runtime" {
+  description = "Python runtime of the function (the package must be built for it)."
+  type        = string
+  default     = "python3.12"
+}
+
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the SNS topics, the webhook URL parameter and the on-failure queue. Its policy must let cloudwatch.amazonaws.com use it (kms:Decrypt, kms:GenerateDataKey*), or alarms cannot publish. null = the module creates such a key (with rotation). The AWS managed key aws/sns cannot be used: CloudWatch cannot publish to topics encrypted with it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "cpu_alarms" {
+  description = "One CloudWatch alarm per EC2 instance on CPUUtilization (statistic Average): ALARM when it is above `threshold` percent for `datapoints_to_alarm` of `evaluation_periods` periods of `period` seconds. Missing data is treated as `treat_missing_data`."
+  type = object({
+    instance_ids        = optional(list(string), [])
+    threshold           = optional(number, 80)
+    period              = optional(number, 300)
+    evaluation_periods  = optional(number, 2)
+    datapoints_to_alarm = optional(number)
+    treat_missing_data  = optional(string, "missing")
+  })
+  default = {}
+
+  validation {
+    condition     = alltrue([for id in var.cpu_alarms.instance_ids : can(regex("^i-[0-9a-f]{8,17}$", id))])
+    error_message = "cpu_alarms.instance_ids: each entry must be an EC2 instance ID (i-xxxxxxxx)."
+  }
+
+  validation {
+    condition     = var.cpu_alarms.threshold > 0 && var.cpu_alarms.threshold <= 100
+    error_message = "cpu_alarms.threshold: a CPU percentage, greater than 0 and at most 100."
+  }
+
+  validation {
+    condition     = contains([10, 30], var.cpu_alarms.period) || (var.cpu_alarms.period >= 60 && var.cpu_alarms.period % 60 == 0)
+    error_message = "cpu_alarms.period: 10, 30 or a multiple of 60 seconds (CloudWatch rule)."
+  }
+
+  validation {
+    condition     = var.cpu_alarms.evaluation_periods >= 1 && (var.cpu_alarms.datapoints_to_alarm == null || try(var.cpu_alarms.datapoints_to_alarm >= 1 && var.cpu_alarms.datapoints_to_alarm <= var.cpu_alarms.evaluation_periods, false))
+    error_message = "cpu_alarms: evaluation_periods must be >= 1 and datapoints_to_alarm between 1 and evaluation_periods."
+  }
+
+  validation {
+    condition     = contains(["missing", "notBreaching", "breaching", "ignore"], var.cpu_alarms.treat_missing_data)
+    error_message = "cpu_alarms.treat_missing_data: missing, notBreaching, breaching or ignore."
+  }
+}
+
+variable "log_alarms" {
+  description = "Alarms on application logs, by a short key: a metric filter counts lines of `log_group_name` matching `pattern` (CloudWatch Logs filter syntax, e.g. `ERROR` or `{ $.level = \"error\" }`) into metric `<key>` of namespace `<name>/logs`; ALARM when the count over `period` seconds is >= `threshold`. No matching lines = notBreaching."
+  type = map(object({
+    log_group_name     = string
+    pattern            = string
+    threshold          = optional(number, 1)
+    period             = optional(number, 300)
+    evaluation_periods = optional(number, 1)
+    description        = optional(string)
+  }))
+  default = {}
+
+  validation {
+    condition     = alltrue([for k, a in var.log_alarms : can(regex("^[a-z0-9][a-z0-9-]{0,40}$", k)) && length(trimspace(a.pattern)) > 0 && a.threshold >= 1])
+    error_message = "log_alarms: keys are 1-41 lower-case letters, digits or '-'; pattern must not be empty; threshold >= 1."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.log_alarms) : a.period >= 60 && a.period % 60 == 0 && a.evaluation_periods >= 1])
+    error_message = "log_alarms: period must be a multiple of 60 seconds and evaluation_periods >= 1."
+  }
+}
+
+variable "notify_on_ok" {
+  description = "Also notify when an alarm returns to OK (the alarms' ok_actions)."
+  type        = bool
+  default     = true
+}
+
+variable "notify_on_insufficient_data" {
+  description = "Also notify when an alarm goes to INSUFFICIENT_DATA (usually noise: stopped instances, no log lines)."
+  type        = bool
+  default     = false
+}
+
+variable "email" {
+  description = "Email channel through SES: `sender` must be a verified SES identity (create_sender_identity = true makes this module create the email identity; AWS then mails a verification link to it). While the account is in the SES sandbox the recipients must be verified too. null = no email channel."
+  type = object({
+    sender                 = string
+    recipients             = list(string)
+    create_sender_identity = optional(bool, true)
+  })
+  default = null
+
+  validation {
+    condition     = var.email == null || alltrue([for a in concat([try(var.email.sender, "")], try(var.email.recipients, [])) : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", a))])
+    error_message = "email: sender and every recipient must be email addresses."
+  }
+
+  validation {
+    condition     = var.email == null || (length(try(var.email.recipients, [])) >= 1 && length(try(var.email.recipients, [])) <= 50)
+    error_message = "email.recipients: 1 to 50 addresses (SES limit per message)."
+  }
+}
+
+variable "notification_topic" {
+  description = "Channel: an SNS topic (KMS-encrypted) the formatted notification is published to, with optional email and SMS (E.164 phone numbers) subscriptions. Email subscribers must confirm by the link AWS mails them. Other subscribers can be added from outside with the `notification_topic_arn` output. null = no topic channel."
+  type = object({
+    email_subscriptions = optional(list(string), [])
+    sms_subscriptions   = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition     = var.notification_topic == null || alltrue([for p in try(var.notification_topic.sms_subscriptions, []) : can(regex("^\\+[1-9][0-9]{6,14}$", p))])
+    error_message = "notification_topic.sms_subscriptions: phone numbers in E.164 form (+<country><number>)."
+  }
+}
+
+variable "webhook" {
+  description = "Channel: an HTTPS webhook (Slack incoming webhook or anything that takes Slack's JSON). The secret URL lives in an SSM SecureString parameter read by the function at cold start: pass an existing `url_parameter_name` (recommended: the URL then never enters Terraform state), or leave it null and set `webhook_url`, which this module stores in parameter `/<name>/webhook-url` encrypted with the module's key. `url_parameter_kms_key_arn`: the CMK of an existing parameter, if it is not the AWS managed aws/ssm key. null = no webhook channel."
+  type = object({
+    url_parameter_name        = optional(string)
+    url_parameter_kms_key_arn = optional(string)
+    timeout_seconds           = optional(number, 5)
+  })
+  default = null
+
+  validation {
+    condition     = var.webhook == null || try(var.webhook.url_parameter_name == null || can(regex("^/[A-Za-z0-9_.\\-/]{1,1010}$", var.webhook.url_parameter_name)), false)
+    error_message = "webhook.url_parameter_name: a fully qualified SSM parameter name starting with '/'."
+  }
+
+  validation {
+    condition     = var.webhook == null || try(var.webhook.timeout_seconds > 0 && var.webhook.timeout_seconds <= 30, false)
+    error_message = "webhook.timeout_seconds: more than 0 and at most 30 seconds."
+  }
+}
+
+variable "webhook_url" {
+  description = "The webhook URL, when the module should store it (webhook.url_parameter_name = null). https:// only; http:// is accepted for 127.0.0.1/localhost (local tests). It is kept in Terraform state: prefer an existing parameter."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.webhook_url == null || can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?)(/\\S*)?$", var.webhook_url))
+    error_message = "webhook_url: must be an https:// URL (http:// only for 127.0.0.1 or localhost)."
+  }
+}
+
+variable "lookup_resource_names" {
+  description = "Look up the Name tag of the EC2 instance an alarm watches (one ec2:DescribeInstances call per notification; that API has no resource-level permissions, so the role gets it on `*`)."
+  type        = bool
+  default     = true
+}
+
+variable "function" {
+  description = "Settings of the notifier function (invoked asynchronously by SNS). After `maximum_retry_attempts` failed retries (every channel failed), the event goes to the on-failure SQS queue."
+  type = object({
+    memory_size                  = optional(number, 256)
+    timeout                      = optional(number, 30)
+    maximum_retry_attempts       = optional(number, 2)
+    maximum_event_age_in_seconds = optional(number, 3600)
+  })
+  default = {}
+
+  validation {
+    condition     = var.function.timeout >= 5 && var.function.timeout <= 900
+    error_message = "function.timeout: 5-900 seconds (every channel is tried in turn)."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the function's log group."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every taggable resource."
+  type        = map(string)
+  default     = {}
+}

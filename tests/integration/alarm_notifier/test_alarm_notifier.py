@@ -1,0 +1,225 @@
+"""Scenario 8A end to end: alarm state change → SNS → notifier → SES email, webhook, logs.
+
+Runs against the local AWS or a real account. The emails and the webhook are asserted only on
+the emulator: its SES outbox (GET <endpoint>/_aws/ses) shows sent messages, and its Lambda runs
+as a local process that can reach the HTTP server this test starts on 127.0.0.1. Against real
+AWS a Lambda cannot reach this machine and SES mail cannot be read back, so there the test
+deploys no webhook and checks the function's own log of what each channel delivered.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+
+from lbp_testing.stack import DeployStack
+from scenario_client.polling import eventually
+from scenario_client.target import AwsTarget
+
+# A boto3 CloudWatch client that speaks the `query` protocol.
+#
+# botocore >= 1.40 talks to CloudWatch in smithy-rpc-v2-cbor, which LocalStack 4.8 cannot parse
+# ("Operation detection failed. Missing Action in request"). CloudWatch on AWS still accepts the
+# query protocol, so this client works against both: it loads botocore's own CloudWatch model with
+# only `query` left in its protocol list.
+
+
+def cloudwatch_query_client() -> Any:
+    session = botocore.session.get_session()
+    loader = session.get_component("data_loader")
+    model = loader.load_service_model("cloudwatch", "service-2")
+    version = model["metadata"]["apiVersion"]
+    model["metadata"] |= {"protocol": "query", "protocols": ["query"]}
+    root = Path(tempfile.mkdtemp(prefix="cloudwatch-query-model-"))
+    (root / "cloudwatch" / version).mkdir(parents=True)
+    (root / "cloudwatch" / version / "service-2.json").write_text(json.dumps(model))
+    loader.search_paths.insert(0, str(root))
+    return boto3.Session(botocore_session=session).client("cloudwatch")
+
+
+class WebhookServer:
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                server.received.append(json.loads(body))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/alarms"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def webhook(aws_target: AwsTarget) -> Iterator[WebhookServer | None]:
+    if not aws_target.is_emulator:
+        yield None
+        return
+    server = WebhookServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def instance_id(aws_target: AwsTarget) -> Iterator[str]:
+    """A tagged instance on the emulator (free there); an ID that does not exist on AWS."""
+    if not aws_target.is_emulator:
+        yield "i-0123456789abcdef0"
+        return
+    ec2 = boto3.client("ec2")
+    image = ec2.describe_images(Owners=["amazon"], MaxResults=5)["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType="t3.micro",
+        TagSpecifications=[
+            {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-frontend-1"}]}
+        ],
+    )["Instances"][0]["InstanceId"]
+    yield instance
+    ec2.terminate_instances(InstanceIds=[instance])
+
+
+@pytest.fixture(scope="module")
+def scenario(
+    deploy_stack: DeployStack, webhook: WebhookServer | None, instance_id: str
+) -> dict[str, Any]:
+    sender = f"alarms-{secrets.token_hex(3)}@example.com"
+    variables: dict[str, Any] = {
+        "alarm_notifier": {
+            "cpu_instance_ids": [instance_id],
+            "cpu_threshold": 75,
+            "email_sender": sender,
+            "email_recipients": ["oncall@example.com"],
+            "retry_attempts": 0,
+        }
+    }
+    if webhook is not None:
+        variables["alarm_notifier_webhook_url"] = webhook.url
+    stack = deploy_stack(["alarm_notifier"], **variables)
+    outputs: dict[str, Any] = dict(stack.outputs["alarm_notifier"])
+    outputs["sender"] = sender
+    return outputs
+
+
+def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{aws_target.endpoint_url}/_aws/ses?email={sender}") as reply:
+        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
+    return messages
+
+
+def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
+    logs = boto3.client("logs")
+    found = []
+    kwargs: dict[str, Any] = {"logGroupName": log_group, "startTime": since_ms}
+    while True:
+        page = logs.filter_log_events(**kwargs)
+        for event in page["events"]:
+            try:
+                entry = json.loads(event["message"])
+            except json.JSONDecodeError:
+                continue
+            if isinstance(entry, dict) and entry.get("message") == message:
+                found.append(entry)
+        if not page.get("nextToken"):
+            return found
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def test_alarm_and_recovery_notify_by_email_and_webhook(
+    scenario: dict[str, Any],
+    aws_target: AwsTarget,
+    webhook: WebhookServer | None,
+    instance_id: str,
+) -> None:
+    [alarm_name] = scenario["cpu_alarm_names"].values()
+    assert alarm_name == scenario["cpu_alarm_names"][instance_id]
+    since = int(time.time() * 1000) - 5000
+    cloudwatch = cloudwatch_query_client()
+    cloudwatch.set_alarm_state(
+        AlarmName=alarm_name,
+        StateValue="ALARM",
+        StateReason="Threshold Crossed: 1 datapoint [97.2] was greater than the threshold (75.0)",
+    )
+
+    sent = eventually(
+        lambda: logged(scenario["log_group_name"], "notification sent", since),
+        timeout=60,
+        interval=1.0,
+        what="the notifier's 'notification sent' log entry",
+    )
+    [entry] = sent
+    assert entry["alarm"] == alarm_name and entry["state"] == "ALARM"
+    expected_channels = {"email", "sns_topic"} | ({"webhook"} if webhook else set())
+    assert set(entry["delivered"]) == expected_channels
+    assert entry["failed"] == {}
+
+    if not aws_target.is_emulator:
+        return
+    assert webhook is not None
+    name = "web-frontend-1"
+    assert entry["subject"] == f"[ALARM] {alarm_name} ({name})"
+    [email] = eventually(
+        lambda: outbox(aws_target, scenario["sender"]), timeout=10, what="an email in the outbox"
+    )
+    assert email["Destination"]["ToAddresses"] == ["oncall@example.com"]
+    assert email["Subject"] == entry["subject"]
+    body = email["Body"]["text_part"]
+    assert f"Resource:    {name} (InstanceId {instance_id})" in body
+    assert "Metric:      AWS/EC2 CPUUtilization (Average over 300 s)" in body
+    assert "Threshold:   > 75 for 2 periods" in body
+    assert "Reason:      Threshold Crossed: 1 datapoint [97.2]" in body
+    [posted] = webhook.received
+    assert posted["text"] == f":red_circle: {entry['subject']}"
+
+    cloudwatch.set_alarm_state(AlarmName=alarm_name, StateValue="OK", StateReason="back to normal")
+    emails = eventually(
+        lambda: outbox(aws_target, scenario["sender"]),
+        accept=lambda found: len(found) == 2,
+        timeout=60,
+        what="the recovery email",
+    )
+    assert emails[1]["Subject"] == f"[OK] {alarm_name} ({name})"
+    assert "State:       OK (was ALARM)" in emails[1]["Body"]["text_part"]
+    assert len(webhook.received) == 2
+    assert webhook.received[1]["attachments"][0]["color"] == "#2ca02c"
+
+
+def test_a_message_that_is_not_an_alarm_is_dropped_with_its_reason(
+    scenario: dict[str, Any], aws_target: AwsTarget
+) -> None:
+    since = int(time.time() * 1000) - 5000
+    boto3.client("sns").publish(TopicArn=scenario["alarm_topic_arn"], Message="hello, humans")
+    [dropped] = eventually(
+        lambda: logged(
+            scenario["log_group_name"], "dropped message that is not an alarm notification", since
+        ),
+        timeout=60,
+        interval=1.0,
+        what="the notifier's 'dropped message' log entry",
+    )
+    assert dropped["reason"].startswith("SNS message is not JSON")

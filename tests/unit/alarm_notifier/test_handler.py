@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from alarm_notifier.config import ConfigError, load_config
+
+HANDLER = "alarm_notifier.handler"
+SENDER = "alarms@example.com"
+REGION = "eu-west-1"
+
+
+class Webhook:
+    """A local HTTP server that records JSON bodies and answers with `status`."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.status = 200
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                hook.received.append(json.loads(self.rfile.read(length)))
+                self.send_response(hook.status)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook() -> Iterator[Webhook]:
+    hook = Webhook()
+    yield hook
+    hook.close()
+
+
+@pytest.fixture
+def aws(webhook: Webhook) -> Iterator[dict[str, Any]]:
+    with mock_aws():
+        ses = boto3.client("ses")
+        ses.verify_email_identity(EmailAddress=SENDER)
+        topic = boto3.client("sns").create_topic(Name="ops-notifications")["TopicArn"]
+        boto3.client("ssm").put_parameter(
+            Name="/ops/webhook-url", Value=webhook.url, Type="SecureString"
+        )
+        ec2 = boto3.client("ec2")
+        image = ec2.describe_images()["Images"][0]["ImageId"]
+        instance = ec2.run_instances(
+            ImageId=image,
+            MinCount=1,
+            MaxCount=1,
+            TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "web-1"}]}
+            ],
+        )["Instances"][0]["InstanceId"]
+        yield {"topic_arn": topic, "instance_id": instance}
+
+
+@pytest.fixture
+def notifier(load_handler: Any, aws: dict[str, Any]) -> Any:
+    module = load_handler(
+        HANDLER,
+        EMAIL_SENDER=SENDER,
+        EMAIL_RECIPIENTS="oncall@example.com, lead@example.com",
+        NOTIFICATION_TOPIC_ARN=aws["topic_arn"],
+        WEBHOOK_URL_PARAMETER="/ops/webhook-url",
+    )
+    yield module
+    module.client.cache_clear()
+    module.webhook_url.cache_clear()
+
+
+def sent_emails() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def cpu_event(events: Any, instance_id: str, state: str = "ALARM") -> dict[str, Any]:
+    message = events.message(state, "OK" if state != "OK" else "ALARM")
+    message["Trigger"]["Dimensions"] = [{"value": instance_id, "name": "InstanceId"}]
+    return dict(events.sns(message))
+
+
+def test_alarm_reaches_every_channel_with_the_resource_name(
+    notifier: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+) -> None:
+    result = notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
+    [outcome] = result["notified"]
+    assert set(outcome["delivered"]) == {"email", "sns_topic", "webhook"}
+    assert outcome["failed"] == {}
+    assert outcome["subject"] == "[ALARM] ops-cpu-i-0abc123def4567890 (web-1)"
+    [email] = sent_emails()
+    assert email.source == SENDER
+    assert email.destinations["ToAddresses"] == ["oncall@example.com", "lead@example.com"]
+    assert email.subject == outcome["subject"]
+    assert f"Resource:    web-1 (InstanceId {aws['instance_id']})" in email.body
+    [posted] = webhook.received
+    assert posted["text"].endswith(outcome["subject"])
+
+
+def test_failing_webhook_does_not_stop_email_or_topic(
+    notifier: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+) -> None:
+    webhook.status = 500
+    result = notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
+    [outcome] = result["notified"]
+    assert set(outcome["delivered"]) == {"email", "sns_topic"}
+    assert outcome["failed"] == {"webhook": "WebhookError: webhook answered HTTP 500"}
+    assert len(sent_emails()) == 1
+
+
+def test_every_channel_failing_fails_the_invocation(
+    load_handler: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+) -> None:
+    webhook.status = 503
+    module = load_handler(
+        HANDLER,
+        EMAIL_SENDER="unverified@example.com",  # SES rejects an unverified sender
+        EMAIL_RECIPIENTS="oncall@example.com",
+        NOTIFICATION_TOPIC_ARN=aws["topic_arn"] + "-deleted",
+        WEBHOOK_URL_PARAMETER="/ops/webhook-url",
+    )
+    with pytest.raises(module.DeliveryFailedError, match="ops-cpu-i-0abc123def4567890"):
+        module.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
+    assert sent_emails() == []
+    module.client.cache_clear()
+    module.webhook_url.cache_clear()
+
+
+def test_non_alarm_messages_are_dropped_with_a_logged_reason(
+    notifier: Any, events: Any, lambda_context: Any, webhook: Webhook, caplog: Any
+) -> None:
+    result = notifier.lambda_handler(events.sns("hello from a human"), lambda_context)
+    assert result == {"notified": [], "dropped": [result["dropped"][0]]}
+    assert result["dropped"][0].startswith("SNS message is not JSON")
+    [record] = [r for r in caplog.records if r.msg.startswith("dropped message")]
+    assert record.__dict__["reason"] == result["dropped"][0]
+    assert sent_emails() == [] and webhook.received == []
+
+
+def test_unknown_instance_still_notifies_without_a_name(
+    notifier: Any, events: Any, lambda_context: Any
+) -> None:
+    result = notifier.lambda_handler(cpu_event(events, "i-0000000000000dead"), lambda_context)
+    assert result["notified"][0]["subject"] == "[ALARM] ops-cpu-i-0abc123def4567890"
+
+
+def test_config_needs_a_channel_and_recipients() -> None:
+    with pytest.raises(ConfigError, match="no delivery channel"):
+        load_config({})
+    with pytest.raises(ConfigError, match="EMAIL_RECIPIENTS is required"):
+        load_config({"EMAIL_SENDER": SENDER})
+    with pytest.raises(ConfigError, match="not an email address"):
+        load_config({"EMAIL_SENDER": SENDER, "EMAIL_RECIPIENTS": "nobody"})
+    assert load_config({"NOTIFICATION_TOPIC_ARN": "arn"}).channel_names == ["sns_topic"]
