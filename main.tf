@@ -1,6 +1,8 @@
 # The root stack: every scenario of lambda-blueprints, each behind its enable_<scenario> switch.
 
 locals {
+  # Applied to every resource through the provider's default_tags (versions.tf); passing them to
+  # the modules' `tags` as well would duplicate them (and makes some resources drift).
   tags      = merge({ Project = "lambda-blueprints" }, var.tags)
   build_dir = abspath("${path.root}/${var.build_dir}")
 }
@@ -38,7 +40,6 @@ module "hello" {
   layers                = [aws_lambda_layer_version.powertools.arn]
   log_retention_in_days = var.log_retention_in_days
   environment_variables = { POWERTOOLS_SERVICE_NAME = "hello" }
-  tags                  = local.tags
 }
 
 data "aws_caller_identity" "current" {}
@@ -66,7 +67,6 @@ module "s3_object_index" {
   }
   api                   = { auth_type = var.s3_object_index.api_auth_type }
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 module "image_renditions" {
@@ -100,7 +100,6 @@ module "image_renditions" {
   }
   reporter              = { maximum_retry_attempts = var.image_renditions.retry_attempts }
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 module "alarm_notifier" {
@@ -129,7 +128,6 @@ module "alarm_notifier" {
   webhook_url           = var.alarm_notifier_webhook_url
   function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 module "json_to_csv" {
@@ -158,7 +156,6 @@ module "json_to_csv" {
     environment_variables              = var.json_to_csv.stream_environment
   }
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 module "ec2_scheduler" {
@@ -177,7 +174,6 @@ module "ec2_scheduler" {
   enforced              = var.ec2_scheduler.enforced
   dry_run               = var.ec2_scheduler.dry_run
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 module "ebs_snapshot_backup" {
@@ -194,7 +190,6 @@ module "ebs_snapshot_backup" {
   copy                  = var.ebs_snapshot_backup.copy
   function              = var.ebs_snapshot_backup.function
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }
 
 # Scenario: an EC2 fleet described in SSM, reconciled on a schedule. Without explicit servers it
@@ -264,7 +259,6 @@ module "fleet_provisioner" {
   schedule_expression          = var.fleet_provisioner.schedule_expression
   teardown_schedule_expression = var.fleet_provisioner.teardown_schedule_expression
   log_retention_in_days        = var.log_retention_in_days
-  tags                         = local.tags
 }
 
 module "scheduled_message" {
@@ -283,5 +277,4 @@ module "scheduled_message" {
   }
   deletion_protection   = !var.force_destroy
   log_retention_in_days = var.log_retention_in_days
-  tags                  = local.tags
 }

@@ -22,6 +22,16 @@ def terraform_binary() -> str:
     return path_file.read_text().strip() if path_file.exists() else "terraform"
 
 
+def changed_attributes(change: Mapping[str, Any]) -> set[str]:
+    before, after = change.get("before") or {}, change.get("after") or {}
+    unknown = change.get("after_unknown") or {}
+    return {
+        name
+        for name in set(before) | set(after)
+        if before.get(name) != after.get(name) or unknown.get(name) is True
+    }
+
+
 def scenario_switches() -> list[str]:
     """Scenario names, from the root's `enable_<scenario>` variables."""
     text = (ROOT / "variables.tf").read_text()
@@ -74,14 +84,24 @@ class Stack:
             raise RuntimeError("stack not applied")
         return self._outputs
 
-    def planned_changes(self) -> list[str]:
-        """Addresses of resources a fresh plan would change (empty when in sync)."""
+    def planned_changes(self, tolerated: Mapping[str, set[str]] | None = None) -> list[str]:
+        """Resources a fresh plan would change, with the attributes that differ.
+
+        `tolerated` maps a resource type to attributes whose drift is known to come from the
+        target (an emulator's gap), not from the configuration.
+        """
+        tolerated = tolerated or {}
         plan = self.tf.plan(output=True)
-        return [
-            f"{change['address']}: {'/'.join(change['change']['actions'])}"
-            for change in plan.resource_changes.values()
-            if change["change"]["actions"] != ["no-op"]
-        ]
+        changes = []
+        for change in plan.resource_changes.values():
+            actions = change["change"]["actions"]
+            if actions == ["no-op"] or actions == ["read"]:
+                continue
+            attributes = changed_attributes(change["change"])
+            if actions == ["update"] and attributes <= tolerated.get(change["type"], set()):
+                continue
+            changes.append(f"{change['address']}: {'/'.join(actions)} {sorted(attributes)}")
+        return changes
 
     def destroy(self) -> None:
         self.tf.destroy()

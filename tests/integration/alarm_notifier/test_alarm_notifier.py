@@ -11,42 +11,20 @@ from __future__ import annotations
 
 import json
 import secrets
-import tempfile
 import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.session
 import pytest
 
 from lbp_testing.stack import DeployStack
+from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
-
-# A boto3 CloudWatch client that speaks the `query` protocol.
-#
-# botocore >= 1.40 talks to CloudWatch in smithy-rpc-v2-cbor, which LocalStack 4.8 cannot parse
-# ("Operation detection failed. Missing Action in request"). CloudWatch on AWS still accepts the
-# query protocol, so this client works against both: it loads botocore's own CloudWatch model with
-# only `query` left in its protocol list.
-
-
-def cloudwatch_query_client() -> Any:
-    session = botocore.session.get_session()
-    loader = session.get_component("data_loader")
-    model = loader.load_service_model("cloudwatch", "service-2")
-    version = model["metadata"]["apiVersion"]
-    model["metadata"] |= {"protocol": "query", "protocols": ["query"]}
-    root = Path(tempfile.mkdtemp(prefix="cloudwatch-query-model-"))
-    (root / "cloudwatch" / version).mkdir(parents=True)
-    (root / "cloudwatch" / version / "service-2.json").write_text(json.dumps(model))
-    loader.search_paths.insert(0, str(root))
-    return boto3.Session(botocore_session=session).client("cloudwatch")
 
 
 class WebhookServer:
@@ -159,7 +137,7 @@ def test_alarm_and_recovery_notify_by_email_and_webhook(
     [alarm_name] = scenario["cpu_alarm_names"].values()
     assert alarm_name == scenario["cpu_alarm_names"][instance_id]
     since = int(time.time() * 1000) - 5000
-    cloudwatch = cloudwatch_query_client()
+    cloudwatch = query_protocol_client()
     cloudwatch.set_alarm_state(
         AlarmName=alarm_name,
         StateValue="ALARM",

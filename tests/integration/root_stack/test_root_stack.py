@@ -8,10 +8,16 @@ import json
 import boto3
 
 from lbp_testing.stack import Stack
+from scenario_client.target import AwsTarget
+
+# Drift the emulator causes, not the configuration: LocalStack 4.8's Kinesis does not implement
+# ListTagsForResource, which the AWS provider 5.x reads stream tags with, so tags_all reads empty.
+EMULATOR_DRIFT = {"aws_kinesis_stream": {"tags_all"}}
 
 
-def test_second_plan_is_empty(root_stack: Stack) -> None:
-    assert root_stack.planned_changes() == []
+def test_second_plan_is_empty(root_stack: Stack, aws_target: AwsTarget) -> None:
+    tolerated = EMULATOR_DRIFT if aws_target.is_emulator else {}
+    assert root_stack.planned_changes(tolerated) == []
 
 
 def test_smoke_function_runs_with_the_shared_layer(root_stack: Stack) -> None:

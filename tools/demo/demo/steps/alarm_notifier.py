@@ -9,29 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.session
 
 from demo import console
+from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.polling import eventually
-
-
-def cloudwatch_query_client() -> Any:
-    """CloudWatch over the query protocol (LocalStack 4.8 cannot parse botocore's CBOR)."""
-    session = botocore.session.get_session()
-    loader = session.get_component("data_loader")
-    model = loader.load_service_model("cloudwatch", "service-2")
-    version = model["metadata"]["apiVersion"]
-    model["metadata"] |= {"protocol": "query", "protocols": ["query"]}
-    root = Path(tempfile.mkdtemp(prefix="cloudwatch-query-model-"))
-    (root / "cloudwatch" / version).mkdir(parents=True)
-    (root / "cloudwatch" / version / "service-2.json").write_text(json.dumps(model))
-    loader.search_paths.insert(0, str(root))
-    return boto3.Session(botocore_session=session).client("cloudwatch")
 
 
 def _subscribe_queue(topic_arn: str, name: str) -> tuple[str, str]:
@@ -65,7 +49,7 @@ def _receive(url: str) -> list[dict[str, Any]]:
 
 
 def run(outputs: dict[str, Any]) -> None:
-    cloudwatch = cloudwatch_query_client()
+    cloudwatch = query_protocol_client()
     tag = secrets.token_hex(2)
     alarm = f"demo-cpu-high-{tag}"
     queue_url, subscription = _subscribe_queue(
