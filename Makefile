@@ -6,6 +6,9 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
+# Three workers, one test file each at a time: integration tests mostly wait on Terraform and
+# the emulator, and each file deploys its own stack (module-scoped), so files run side by side.
+PYTEST_ARGS ?= -n 3 --dist loadfile
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools

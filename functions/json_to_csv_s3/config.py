@@ -75,23 +75,23 @@ def load_config(env: Mapping[str, str]) -> Config:
         input_prefix=env.get("INPUT_PREFIX", ""),
         output_prefix=env.get("OUTPUT_PREFIX", "csv/"),
         quarantine_prefix=env.get("QUARANTINE_PREFIX", "quarantine/"),
-        columns=parse_columns(env.get("COLUMNS", "")),
+        columns=parse_columns(env.get("CSV_COLUMNS", "")),
         max_record_chars=_positive_int(env, "MAX_RECORD_CHARS", DEFAULT_MAX_RECORD_CHARS),
     )
 
 
 def parse_columns(raw: str) -> tuple[str, ...]:
-    """COLUMNS: a JSON list of distinct column names; empty = union of the records' keys."""
+    """CSV_COLUMNS: a JSON list of distinct column names; empty = union of the records' keys."""
     if not raw.strip():
         return ()
     try:
         columns = json.loads(raw)
     except json.JSONDecodeError as error:
-        raise ConfigError(f"COLUMNS must be a JSON list of strings: {error}") from error
+        raise ConfigError(f"CSV_COLUMNS must be a JSON list of strings: {error}") from error
     if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
-        raise ConfigError("COLUMNS must be a JSON list of non-empty strings")
+        raise ConfigError("CSV_COLUMNS must be a JSON list of non-empty strings")
     if len(set(columns)) != len(columns):
-        raise ConfigError("COLUMNS must not repeat a column")
+        raise ConfigError("CSV_COLUMNS must not repeat a column")
     return tuple(columns)
 
 

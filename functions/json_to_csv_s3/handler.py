@@ -1,7 +1,7 @@
 """Lambda entry point: S3 ObjectCreated events → CSV objects (invoked asynchronously by S3).
 
 Environment (see json_to_csv_s3.config): INPUT_BUCKET, INPUT_PREFIX, OUTPUT_BUCKET,
-OUTPUT_PREFIX, QUARANTINE_PREFIX, COLUMNS (JSON list; empty = union of keys, two passes),
+OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = union of keys, two passes),
 MAX_RECORD_CHARS, LOG_LEVEL.
 
 Bad records and wholly unreadable objects are quarantined and the invocation succeeds (a retry

@@ -32,7 +32,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         output_bucket=bucket,
         output_prefix=output_prefix,
         quarantine_prefix=quarantine_prefix,
-        columns=_columns(env.get("COLUMNS", "")),
+        columns=_columns(env.get("CSV_COLUMNS", "")),
         transient_failure_field=env.get("TRANSIENT_FAILURE_FIELD") or None,
     )
 
@@ -43,9 +43,9 @@ def _columns(raw: str) -> tuple[str, ...]:
     try:
         columns = json.loads(raw)
     except json.JSONDecodeError as error:
-        raise ConfigError(f"COLUMNS must be a JSON list of strings: {error}") from error
+        raise ConfigError(f"CSV_COLUMNS must be a JSON list of strings: {error}") from error
     if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
-        raise ConfigError("COLUMNS must be a JSON list of non-empty strings")
+        raise ConfigError("CSV_COLUMNS must be a JSON list of non-empty strings")
     if len(set(columns)) != len(columns):
-        raise ConfigError("COLUMNS must not repeat a column")
+        raise ConfigError("CSV_COLUMNS must not repeat a column")
     return tuple(columns)

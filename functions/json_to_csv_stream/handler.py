@@ -1,6 +1,6 @@
 """Lambda entry point: a Kinesis batch → one CSV object (+ a quarantine object for poison).
 
-Environment: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, COLUMNS (JSON list; empty = the
+Environment: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = the
 batch's union of keys), TRANSIENT_FAILURE_FIELD (test hook, below), LOG_LEVEL.
 
 Objects: <OUTPUT_PREFIX>dt=<date>/<shard>/<first sequence number>.csv and the same stem under

@@ -119,7 +119,7 @@ module "converter" {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.prefix
     QUARANTINE_PREFIX       = var.output.quarantine_prefix
-    COLUMNS                 = local.columns_json
+    CSV_COLUMNS             = local.columns_json
     MAX_RECORD_CHARS        = tostring(var.converter.max_record_chars)
     POWERTOOLS_SERVICE_NAME = "json-to-csv-s3"
   }, var.converter.environment_variables)
@@ -217,7 +217,7 @@ module "stream_converter" {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.stream_prefix
     QUARANTINE_PREFIX       = var.output.stream_quarantine_prefix
-    COLUMNS                 = local.columns_json
+    CSV_COLUMNS             = local.columns_json
     POWERTOOLS_SERVICE_NAME = "json-to-csv-stream"
   }, var.stream.environment_variables)
 

@@ -153,8 +153,8 @@ def test_an_aborted_upload_writes_nothing(s3: Any) -> None:
         ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "", "OUTPUT_PREFIX": "csv/"}, "overlaps"),
         ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "data/", "QUARANTINE_PREFIX": "data"}, "overlaps"),
         ({}, "INPUT_BUCKET"),
-        ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "COLUMNS": '["a", "a"]'}, "repeat"),
-        ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "COLUMNS": '{"a": 1}'}, "JSON list"),
+        ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "CSV_COLUMNS": '["a", "a"]'}, "repeat"),
+        ({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "CSV_COLUMNS": '{"a": 1}'}, "JSON list"),
     ],
 )
 def test_config_rejects_loops_and_bad_columns(env: dict[str, str], message: str) -> None:
@@ -169,7 +169,7 @@ def test_other_output_bucket_may_reuse_the_prefix() -> None:
             "OUTPUT_BUCKET": "out",
             "INPUT_PREFIX": "",
             "OUTPUT_PREFIX": "",
-            "COLUMNS": '["a", "b.c"]',
+            "CSV_COLUMNS": '["a", "b.c"]',
         }
     )
     assert config.columns == ("a", "b.c") and config.csv_key("x/y.ndjson.gz") == "x/y.csv"
@@ -179,3 +179,9 @@ def test_runtime_loop_guard_recognises_own_outputs() -> None:
     config = Config(input_bucket="b", output_bucket="b", input_prefix="in/")
     assert config.is_output("b", "csv/x.json") and config.is_output("b", "quarantine/x.json")
     assert not config.is_output("b", "in/x.json") and not config.is_output("other", "csv/x")
+
+
+def test_the_shell_s_columns_variable_is_not_a_column_list() -> None:
+    """COLUMNS is the terminal width in many shells; the column list has its own name."""
+    config = load_config({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "COLUMNS": "80"})
+    assert config.columns == ()
