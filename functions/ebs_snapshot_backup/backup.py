@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 from ebs_snapshot_backup import tags as t
@@ -83,11 +84,18 @@ class RunSummary:
         }
 
 
-def enabled_regions(ec2: Any) -> list[str]:
+def enabled_regions(ec2: Any, home_region: str) -> list[str]:
+    """Enabled regions of the home region's partition (an emulator may list other partitions)."""
     reply = ec2.describe_regions(
         Filters=[{"Name": "opt-in-status", "Values": ["opt-in-not-required", "opted-in"]}]
     )
-    return sorted(region["RegionName"] for region in reply["Regions"])
+    partition_of = boto3.session.Session().get_partition_for_region
+    home = partition_of(home_region)
+    return sorted(
+        region["RegionName"]
+        for region in reply["Regions"]
+        if partition_of(region["RegionName"]) == home
+    )
 
 
 def managed_snapshots(ec2: Any, region: str, name: str) -> list[ManagedSnapshot]:
@@ -122,7 +130,7 @@ def run_backup(
         regions = list(config.regions)
     else:
         try:
-            regions = enabled_regions(ec2_for(home_region))
+            regions = enabled_regions(ec2_for(home_region), home_region)
         except AWS_ERRORS as error:
             summary.region(home_region).fail("describe_regions", error)
             return summary

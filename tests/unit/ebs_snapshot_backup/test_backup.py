@@ -235,15 +235,29 @@ def test_one_broken_region_and_one_failing_volume_do_not_stop_the_rest(ec2: Clie
 def test_all_enabled_regions_when_none_listed(
     ec2: Clients, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    enabled = backup.enabled_regions(ec2("us-east-1"))
+    enabled = backup.enabled_regions(ec2("us-east-1"), "us-east-1")
     assert {"us-east-1", "eu-west-1", "ap-southeast-2"} <= set(enabled)
     # moto builds a full backend per region touched: run over two of them only
-    monkeypatch.setattr(backup, "enabled_regions", lambda _ec2: ["ap-southeast-2", "us-east-1"])
+    monkeypatch.setattr(
+        backup, "enabled_regions", lambda _ec2, _home: ["ap-southeast-2", "us-east-1"]
+    )
     make_volume(ec2, "ap-southeast-2", Backup="true")
     _, log = logs()
     summary = run_backup(config(regions=()), NOW, ec2, "us-east-1", log).as_dict()
     assert summary["regions"]["ap-southeast-2"]["created"] == 1
     assert set(summary["regions"]) == {"ap-southeast-2", "us-east-1"}
+
+
+def test_enabled_regions_stay_in_the_home_partition() -> None:
+    """An emulator lists cn-* and us-gov-* regions too; AWS never mixes partitions."""
+
+    class Ec2:
+        def describe_regions(self, Filters: Any) -> dict[str, Any]:
+            names = ["us-east-1", "cn-north-1", "us-gov-west-1", "eu-west-1"]
+            return {"Regions": [{"RegionName": name} for name in names]}
+
+    assert backup.enabled_regions(Ec2(), "us-east-1") == ["eu-west-1", "us-east-1"]
+    assert backup.enabled_regions(Ec2(), "cn-north-1") == ["cn-north-1"]
 
 
 def test_handler_takes_now_from_the_event_and_raises_on_failures(

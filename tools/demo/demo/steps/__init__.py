@@ -19,36 +19,36 @@ from demo.steps import (
 
 Step = Callable[[dict[str, Any]], None]
 
-# root-stack output name -> the step that exercises that scenario
+# root-stack output name -> the step that exercises that scenario, in the README's order
 STEPS: dict[str, tuple[str, Step]] = {
     "hello": ("Smoke test: the local runtime, the shared layer, logs", hello.run),
-    "s3_object_index": ("Scenario 2: S3 object events indexed into DynamoDB", s3_object_index.run),
-    "image_renditions": (
-        "Scenario 6: image renditions on upload, chained report step",
-        image_renditions.run,
-    ),
     "ec2_scheduler": (
-        "Scenario 4a: EC2 instances stopped and started on a time-zone schedule",
+        "Scenario 1: EC2 instances stopped and started on a time-zone schedule",
         ec2_scheduler.run,
     ),
-    "fleet_provisioner": (
-        "Scenario 4b: a desired EC2 fleet created once; a second run creates nothing",
-        fleet_provisioner.run,
-    ),
+    "s3_object_index": ("Scenario 2: S3 object events indexed into DynamoDB", s3_object_index.run),
     "ebs_snapshot_backup": (
-        "Scenario 5: EBS snapshots across regions, once per window, pruned after retention",
+        "Scenario 3: EBS snapshots across regions, once per window, pruned after retention",
         ebs_snapshot_backup.run,
     ),
+    "image_renditions": (
+        "Scenario 4: image renditions on upload, chained report step",
+        image_renditions.run,
+    ),
+    "json_to_csv": (
+        "Scenario 5: JSON in S3 and Kinesis records converted to CSV, bad records quarantined",
+        json_to_csv.run,
+    ),
     "alarm_notifier": (
-        "Scenario 8A: a forced CloudWatch alarm turned into a notification",
+        "Scenario 6: a forced CloudWatch alarm turned into a notification",
         alarm_notifier.run,
     ),
     "scheduled_message": (
-        "Scenario 8B: one day of birthday emails replayed (twice, sent once)",
+        "Scenario 7: one day of birthday emails replayed (twice, sent once)",
         scheduled_message.run,
     ),
-    "json_to_csv": (
-        "Scenario 7: JSON in S3 and Kinesis records converted to CSV, bad records quarantined",
-        json_to_csv.run,
+    "fleet_provisioner": (
+        "Scenario 8: a desired EC2 fleet created once; a second run creates nothing",
+        fleet_provisioner.run,
     ),
 }
