@@ -8,8 +8,8 @@ data "aws_caller_identity" "current" {}
 locals {
   partition      = data.aws_partition.current.partition
   created        = { for k, b in var.buckets : k => b if b.create }
-  source_name    = var.buckets.source.create ? aws_s3_bucket.this["source"].bucket : var.buckets.source.name
-  dest_name      = var.buckets.destination.create ? aws_s3_bucket.this["destination"].bucket : var.buckets.destination.name
+  source_name    = var.buckets.source.create ? module.bucket["source"].name : var.buckets.source.name
+  dest_name      = var.buckets.destination.create ? module.bucket["destination"].name : var.buckets.destination.name
   source_arn     = "arn:${local.partition}:s3:::${local.source_name}"
   dest_arn       = "arn:${local.partition}:s3:::${local.dest_name}"
   replica_arn    = var.replica == null ? null : "arn:${local.partition}:s3:::${var.replica.bucket_name}"
@@ -22,58 +22,15 @@ locals {
 }
 
 # ------------------------------------------------------------------ buckets (when created here)
-resource "aws_s3_bucket" "this" {
+module "bucket" {
+  source   = "../private-bucket"
   for_each = local.created
-  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; a per-account choice of the caller.
-  #checkov:skip=CKV_AWS_144:Cross-region copies are the optional replica input, made by the report step.
-  #checkov:skip=CKV2_AWS_62:The source bucket's notification is configured below; the destination needs none.
-  #checkov:skip=CKV2_AWS_61:Lifecycle rules depend on the data kept; the caller adds them.
-  #checkov:skip=CKV_AWS_21:Versioning is set by aws_s3_bucket_versioning below.
 
-  bucket        = each.value.name
+  name          = each.value.name
   force_destroy = each.value.force_destroy
+  versioning    = true
+  kms_key_arn   = var.kms_key_arn
   tags          = var.tags
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = local.created
-
-  bucket                  = aws_s3_bucket.this[each.key].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = local.created
-
-  bucket = aws_s3_bucket.this[each.key].id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.created
-
-  bucket = aws_s3_bucket.this[each.key].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-    bucket_key_enabled = var.kms_key_arn != null
-  }
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  for_each = local.created
-
-  bucket = aws_s3_bucket.this[each.key].id
-  versioning_configuration {
-    status = "Enabled"
-  }
 }
 
 # ------------------------------------------------------------------ results and failures

