@@ -4,38 +4,39 @@ locals {
   # Applied to every resource through the provider's default_tags (versions.tf); passing them to
   # the modules' `tags` as well would duplicate them (and makes some resources drift).
   tags      = merge({ Project = "lambda-blueprints" }, var.tags)
-  build_dir = abspath("${path.root}/${var.build_dir}")
+  build_dir = abspath("${path.root}/${var.build_dir}/${var.architecture}") # make build: build/<architecture>/
 }
 
 # Shared layer: aws-lambda-powertools (structured logging, batch processing), built by make build
 # for the functions' runtime and architecture.
 resource "aws_lambda_layer_version" "powertools" {
   layer_name               = "${var.name_prefix}-powertools"
-  description              = "aws-lambda-powertools for python3.12 x86_64 (built by make build)"
+  description              = "aws-lambda-powertools for python3.12 ${var.architecture} (built by make build)"
   filename                 = "${local.build_dir}/layers/powertools.zip"
   source_code_hash         = filebase64sha256("${local.build_dir}/layers/powertools.zip")
   compatible_runtimes      = ["python3.12"]
-  compatible_architectures = ["x86_64"]
+  compatible_architectures = [var.architecture]
 }
 
 # Shared layer: Pillow (image decoding/encoding), built by make build as manylinux wheels for the
 # functions' runtime and architecture (never vendored from the build machine).
 resource "aws_lambda_layer_version" "pillow" {
   layer_name               = "${var.name_prefix}-pillow"
-  description              = "Pillow for python3.12 x86_64 (built by make build)"
+  description              = "Pillow for python3.12 ${var.architecture} (built by make build)"
   filename                 = "${local.build_dir}/layers/pillow.zip"
   source_code_hash         = filebase64sha256("${local.build_dir}/layers/pillow.zip")
   compatible_runtimes      = ["python3.12"]
-  compatible_architectures = ["x86_64"]
+  compatible_architectures = [var.architecture]
 }
 
 module "hello" {
-  source = "./modules/lambda-function"
-  count  = var.enable_hello ? 1 : 0
+  source       = "./modules/lambda-function"
+  count        = var.enable_hello ? 1 : 0
+  architecture = var.architecture
 
   name                  = "${var.name_prefix}-hello"
   description           = "Smoke test: answers with facts about its runtime."
-  package               = "${local.build_dir}/functions/hello.zip"
+  package               = { file = "${local.build_dir}/functions/hello.zip" }
   handler               = "hello.handler.lambda_handler"
   layers                = [aws_lambda_layer_version.powertools.arn]
   log_retention_in_days = var.log_retention_in_days
@@ -45,8 +46,9 @@ module "hello" {
 data "aws_caller_identity" "current" {}
 
 module "s3_object_index" {
-  source = "./modules/s3-object-index"
-  count  = var.enable_s3_object_index ? 1 : 0
+  source       = "./modules/s3-object-index"
+  count        = var.enable_s3_object_index ? 1 : 0
+  architecture = var.architecture
 
   name = "${var.name_prefix}-objidx"
   buckets = {
@@ -56,8 +58,8 @@ module "s3_object_index" {
     }
   }
   packages = {
-    indexer = "${local.build_dir}/functions/s3_object_index.zip"
-    api     = "${local.build_dir}/functions/s3_object_index_api.zip"
+    indexer = { file = "${local.build_dir}/functions/s3_object_index.zip" }
+    api     = { file = "${local.build_dir}/functions/s3_object_index_api.zip" }
   }
   layers             = [aws_lambda_layer_version.powertools.arn]
   tombstone_ttl_days = var.s3_object_index.tombstone_ttl_days
@@ -70,8 +72,9 @@ module "s3_object_index" {
 }
 
 module "image_renditions" {
-  source = "./modules/image-renditions"
-  count  = var.enable_image_renditions ? 1 : 0
+  source       = "./modules/image-renditions"
+  count        = var.enable_image_renditions ? 1 : 0
+  architecture = var.architecture
 
   name = "${var.name_prefix}-imgr"
   buckets = {
@@ -89,8 +92,8 @@ module "image_renditions" {
   quarantine_prefix = var.image_renditions.quarantine_prefix
   replica           = var.image_renditions.replica
   packages = {
-    renditions = "${local.build_dir}/functions/image_renditions.zip"
-    report     = "${local.build_dir}/functions/image_renditions_report.zip"
+    renditions = { file = "${local.build_dir}/functions/image_renditions.zip" }
+    report     = { file = "${local.build_dir}/functions/image_renditions_report.zip" }
   }
   layers           = [aws_lambda_layer_version.powertools.arn]
   pillow_layer_arn = aws_lambda_layer_version.pillow.arn
@@ -103,11 +106,12 @@ module "image_renditions" {
 }
 
 module "alarm_notifier" {
-  source = "./modules/alarm-notifier"
-  count  = var.enable_alarm_notifier ? 1 : 0
+  source       = "./modules/alarm-notifier"
+  count        = var.enable_alarm_notifier ? 1 : 0
+  architecture = var.architecture
 
   name    = "${var.name_prefix}-alarms"
-  package = "${local.build_dir}/functions/alarm_notifier.zip"
+  package = { file = "${local.build_dir}/functions/alarm_notifier.zip" }
   layers  = [aws_lambda_layer_version.powertools.arn]
   cpu_alarms = {
     instance_ids = var.alarm_notifier.cpu_instance_ids
@@ -131,8 +135,9 @@ module "alarm_notifier" {
 }
 
 module "json_to_csv" {
-  source = "./modules/json-to-csv"
-  count  = var.enable_json_to_csv ? 1 : 0
+  source       = "./modules/json-to-csv"
+  count        = var.enable_json_to_csv ? 1 : 0
+  architecture = var.architecture
 
   name = "${var.name_prefix}-j2c"
   input = {
@@ -141,8 +146,8 @@ module "json_to_csv" {
   }
   columns = var.json_to_csv.columns
   packages = {
-    s3     = "${local.build_dir}/functions/json_to_csv_s3.zip"
-    stream = "${local.build_dir}/functions/json_to_csv_stream.zip"
+    s3     = { file = "${local.build_dir}/functions/json_to_csv_s3.zip" }
+    stream = { file = "${local.build_dir}/functions/json_to_csv_stream.zip" }
   }
   layers = [aws_lambda_layer_version.powertools.arn]
   converter = {
@@ -159,11 +164,12 @@ module "json_to_csv" {
 }
 
 module "ec2_scheduler" {
-  source = "./modules/ec2-scheduler"
-  count  = var.enable_ec2_scheduler ? 1 : 0
+  source       = "./modules/ec2-scheduler"
+  count        = var.enable_ec2_scheduler ? 1 : 0
+  architecture = var.architecture
 
   name                  = "${var.name_prefix}-ec2-scheduler"
-  package               = "${local.build_dir}/functions/ec2_scheduler.zip"
+  package               = { file = "${local.build_dir}/functions/ec2_scheduler.zip" }
   layers                = [aws_lambda_layer_version.powertools.arn]
   schedules             = var.ec2_scheduler.schedules
   tag_key               = var.ec2_scheduler.tag_key
@@ -177,11 +183,12 @@ module "ec2_scheduler" {
 }
 
 module "ebs_snapshot_backup" {
-  source = "./modules/ebs-snapshot-backup"
-  count  = var.enable_ebs_snapshot_backup ? 1 : 0
+  source       = "./modules/ebs-snapshot-backup"
+  count        = var.enable_ebs_snapshot_backup ? 1 : 0
+  architecture = var.architecture
 
   name                  = "${var.name_prefix}-ebs-backup"
-  package               = "${local.build_dir}/functions/ebs_snapshot_backup.zip"
+  package               = { file = "${local.build_dir}/functions/ebs_snapshot_backup.zip" }
   layers                = [aws_lambda_layer_version.powertools.arn]
   schedule              = var.ebs_snapshot_backup.schedule
   regions               = var.ebs_snapshot_backup.regions
@@ -246,11 +253,12 @@ locals {
 }
 
 module "fleet_provisioner" {
-  source = "./modules/fleet-provisioner"
-  count  = var.enable_fleet_provisioner ? 1 : 0
+  source       = "./modules/fleet-provisioner"
+  count        = var.enable_fleet_provisioner ? 1 : 0
+  architecture = var.architecture
 
   name                         = "${var.name_prefix}-fleet"
-  package                      = "${local.build_dir}/functions/fleet_provisioner.zip"
+  package                      = { file = "${local.build_dir}/functions/fleet_provisioner.zip" }
   layers                       = [aws_lambda_layer_version.powertools.arn]
   fleet                        = local.fleet_servers
   max_instances                = var.fleet_provisioner.max_instances
@@ -262,11 +270,12 @@ module "fleet_provisioner" {
 }
 
 module "scheduled_message" {
-  source = "./modules/scheduled-message"
-  count  = var.enable_scheduled_message ? 1 : 0
+  source       = "./modules/scheduled-message"
+  count        = var.enable_scheduled_message ? 1 : 0
+  architecture = var.architecture
 
   name     = "${var.name_prefix}-birthdays"
-  package  = "${local.build_dir}/functions/scheduled_message.zip"
+  package  = { file = "${local.build_dir}/functions/scheduled_message.zip" }
   layers   = [aws_lambda_layer_version.powertools.arn]
   schedule = { time = var.scheduled_message.time, time_zone = var.scheduled_message.time_zone }
   sender   = { email = var.scheduled_message.sender }

@@ -33,9 +33,20 @@ variable "s3_use_path_style" {
 }
 
 variable "build_dir" {
-  description = "Folder holding the zips built by `make build` (functions/<name>.zip, layers/<name>.zip)."
+  description = "Folder holding the zips built by `make build` (<architecture>/functions/<name>.zip, <architecture>/layers/<name>.zip)."
   type        = string
   default     = "build"
+}
+
+variable "architecture" {
+  description = "Instruction set of every function and layer, x86_64 or arm64: selects the packages and layers built for it (build/<architecture>/)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture: must be x86_64 or arm64."
+  }
 }
 
 variable "log_retention_in_days" {

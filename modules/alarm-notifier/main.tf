@@ -206,6 +206,7 @@ module "function" {
   package               = var.package
   handler               = "alarm_notifier.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.function.memory_size
   timeout               = var.function.timeout
   layers                = var.layers

@@ -116,6 +116,7 @@ module "function" {
   package               = var.package
   handler               = "ebs_snapshot_backup.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.function.memory_size
   timeout               = var.function.timeout
   reserved_concurrency  = var.function.reserved_concurrency

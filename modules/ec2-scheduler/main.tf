@@ -81,6 +81,7 @@ module "function" {
   package               = var.package
   handler               = "ec2_scheduler.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.memory_size
   timeout               = var.timeout
   layers                = var.layers

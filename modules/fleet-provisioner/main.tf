@@ -142,6 +142,7 @@ module "function" {
   package               = var.package
   handler               = "fleet_provisioner.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   timeout               = var.timeout
   layers                = var.layers
   reserved_concurrency  = var.reserved_concurrency

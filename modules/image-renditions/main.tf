@@ -82,6 +82,7 @@ module "reporter" {
   package               = var.packages.report
   handler               = "image_renditions_report.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.reporter.memory_size
   timeout               = var.reporter.timeout
   layers                = var.layers
@@ -138,6 +139,7 @@ module "processor" {
   package               = var.packages.renditions
   handler               = "image_renditions.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.processor.memory_size
   timeout               = var.processor.timeout
   layers                = concat(var.layers, [var.pillow_layer_arn])

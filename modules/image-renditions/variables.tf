@@ -153,11 +153,32 @@ variable "reporter" {
 }
 
 variable "packages" {
-  description = "Paths of the zips built by `make build` for the two functions."
+  description = "The functions' zips: `renditions` (functions/image_renditions), `report` (functions/image_renditions_report); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    renditions = string
-    report     = string
+    renditions = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
+    report = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
+
+  validation {
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
+  }
 }
 
 variable "layers" {
@@ -169,6 +190,17 @@ variable "layers" {
 variable "pillow_layer_arn" {
   description = "Layer version ARN holding Pillow built for the functions' runtime and architecture (`make build` → build/layers/pillow.zip). Added to the renditions function only."
   type        = string
+}
+
+variable "architecture" {
+  description = "Instruction set of the function(s), `x86_64` or `arm64`. The packages and layers must be built for it (`make build` builds both: build/<architecture>/)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture: must be x86_64 or arm64."
+  }
 }
 
 variable "runtime" {

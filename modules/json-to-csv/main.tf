@@ -62,6 +62,7 @@ module "converter" {
   package               = var.packages.s3
   handler               = "json_to_csv_s3.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.converter.memory_size
   timeout               = var.converter.timeout
   layers                = var.layers
@@ -163,6 +164,7 @@ module "stream_converter" {
   package               = var.packages.stream
   handler               = "json_to_csv_stream.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.stream.memory_size
   timeout               = var.stream.timeout
   layers                = var.layers

@@ -2,6 +2,21 @@ locals {
   create_alias = var.alias != null
   # An alias (and provisioned concurrency) must point at a published version.
   publish = var.publish || local.create_alias
+
+  # source_code_hash is the package's base64 SHA-256 (what Lambda reports as CodeSha256). For an
+  # S3 object the caller gives the hex digest (as sha256sum prints it); Terraform has no hex
+  # decoder, so it is re-encoded here: 10 groups of 3 bytes give 4 characters each, the last
+  # 2 bytes give 3 characters and one '=' of padding.
+  base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+  s3_sha256       = var.package.s3 == null ? null : lower(var.package.s3.sha256)
+  s3_sha256_base64 = local.s3_sha256 == null ? null : join("", concat(
+    [for group in range(10) : join("", [
+      for shift in [18, 12, 6, 0] :
+      substr(local.base64_alphabet, floor(parseint(substr(local.s3_sha256, group * 6, 6), 16) / pow(2, shift)) % 64, 1)
+    ])],
+    [for shift in [12, 6, 0] : substr(local.base64_alphabet, floor(parseint(substr(local.s3_sha256, 60, 4), 16) * 4 / pow(2, shift)) % 64, 1)],
+    ["="],
+  ))
 }
 
 ################################################################################
@@ -26,12 +41,15 @@ resource "aws_lambda_function" "this" {
   description   = var.description
   role          = aws_iam_role.this.arn
 
-  filename         = var.package
-  source_code_hash = filebase64sha256(var.package)
-  handler          = var.handler
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  layers           = var.layers
+  filename          = var.package.file
+  s3_bucket         = try(var.package.s3.bucket, null)
+  s3_key            = try(var.package.s3.key, null)
+  s3_object_version = try(var.package.s3.version, null)
+  source_code_hash  = var.package.file != null ? filebase64sha256(var.package.file) : local.s3_sha256_base64
+  handler           = var.handler
+  runtime           = var.runtime
+  architectures     = [var.architecture]
+  layers            = var.layers
 
   memory_size                    = var.memory_size
   timeout                        = var.timeout

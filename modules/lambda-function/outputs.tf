@@ -52,3 +52,19 @@ output "alias_invoke_arn" {
   description = "API Gateway invoke ARN of the alias; null when no alias is created."
   value       = one(aws_lambda_alias.this[*].invoke_arn)
 }
+
+output "architecture" {
+  description = "Instruction set the function runs on (`x86_64` or `arm64`)."
+  value       = one(aws_lambda_function.this.architectures)
+}
+
+output "package" {
+  description = "Where the deployed code comes from: `file` (local zip) or `bucket`/`key`/`version` (S3 object), and the `source_code_hash` (base64 SHA-256) that triggers updates."
+  value = {
+    file             = aws_lambda_function.this.filename
+    bucket           = aws_lambda_function.this.s3_bucket
+    key              = aws_lambda_function.this.s3_key
+    version          = aws_lambda_function.this.s3_object_version
+    source_code_hash = aws_lambda_function.this.source_code_hash
+  }
+}

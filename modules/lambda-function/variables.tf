@@ -24,17 +24,45 @@ variable "description" {
 }
 
 variable "package" {
-  description = "Path to the deployment zip built outside Terraform (`make build`). Its SHA-256 becomes `source_code_hash`, so the function is updated exactly when the zip's bytes change."
-  type        = string
+  description = "The deployment zip, exactly one of `file` (path of a zip built outside Terraform, e.g. by `make build`; its SHA-256 becomes `source_code_hash`) or `s3` (an object in your artifact bucket, e.g. a released zip from `make release`: `bucket`, `key`, optional object `version` of a versioned bucket, and the zip's hex `sha256` as listed in the release's SHA256SUMS, which becomes `source_code_hash`). Either way the function is updated exactly when the zip's bytes change."
+  type = object({
+    file = optional(string)
+    s3 = optional(object({
+      bucket  = string
+      key     = string
+      version = optional(string)
+      sha256  = string
+    }))
+  })
 
   validation {
-    condition     = endswith(var.package, ".zip")
-    error_message = "package: must be the path of a .zip file (packaging happens outside Terraform; run make build)."
+    condition     = (var.package.file == null) != (var.package.s3 == null)
+    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
   }
 
   validation {
-    condition     = fileexists(var.package)
-    error_message = "package: file not found; the deployment zip is built outside Terraform, run make build first (or pass the path of an existing zip)."
+    condition     = var.package.file == null ? true : endswith(var.package.file, ".zip")
+    error_message = "package.file: must be the path of a .zip file (packaging happens outside Terraform; run make build)."
+  }
+
+  validation {
+    condition     = var.package.file == null ? true : fileexists(var.package.file)
+    error_message = "package.file: file not found; the deployment zip is built outside Terraform, run make build first (or pass the path of an existing zip)."
+  }
+
+  validation {
+    condition     = var.package.s3 == null ? true : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.package.s3.bucket)) && length(var.package.s3.key) > 0 && length(var.package.s3.key) <= 1024
+    error_message = "package.s3: bucket must be an S3 bucket name (3-63 characters of a-z, 0-9, '.', '-') and key a non-empty object key."
+  }
+
+  validation {
+    condition     = var.package.s3 == null ? true : can(regex("^[0-9a-fA-F]{64}$", var.package.s3.sha256))
+    error_message = "package.s3.sha256: must be the zip's SHA-256 as 64 hex digits (as `sha256sum` and the release's SHA256SUMS print it)."
+  }
+
+  validation {
+    condition     = var.package.s3 == null ? true : (var.package.s3.version == null ? true : length(var.package.s3.version) > 0)
+    error_message = "package.s3.version: must be null or a non-empty S3 object version id."
   }
 }
 

@@ -9,6 +9,7 @@ module "api" {
   package               = var.packages.api
   handler               = "s3_object_index_api.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.api.memory_size
   timeout               = var.api.timeout
   layers                = var.layers

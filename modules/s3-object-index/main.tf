@@ -75,6 +75,7 @@ module "indexer" {
   package               = var.packages.indexer
   handler               = "s3_object_index.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.indexer.memory_size
   timeout               = var.indexer.timeout
   layers                = var.layers

@@ -59,6 +59,7 @@ module "function" {
   package               = var.package
   handler               = "scheduled_message.handler.lambda_handler"
   runtime               = var.runtime
+  architecture          = var.architecture
   memory_size           = var.function.memory_size
   timeout               = var.function.timeout
   layers                = var.layers

@@ -9,14 +9,38 @@ variable "name" {
 }
 
 variable "package" {
-  description = "Path of the function's zip built by `make build` (functions/scheduled_message)."
-  type        = string
+  description = "The function's zip (functions/scheduled_message), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+  type = object({
+    file = optional(string)
+    s3 = optional(object({
+      bucket  = string
+      key     = string
+      version = optional(string)
+      sha256  = string
+    }))
+  })
+
+  validation {
+    condition     = (var.package.file == null) != (var.package.s3 == null)
+    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+  }
 }
 
 variable "layers" {
   description = "Layer version ARNs for the function; the handler needs aws-lambda-powertools."
   type        = list(string)
   default     = []
+}
+
+variable "architecture" {
+  description = "Instruction set of the function(s), `x86_64` or `arm64`. The packages and layers must be built for it (`make build` builds both: build/<architecture>/)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture: must be x86_64 or arm64."
+  }
 }
 
 variable "runtime" {

@@ -8,7 +8,7 @@ mock_provider "aws" {
 
 variables {
   name    = "ec2-scheduler"
-  package = "../lambda-function/tests/fixtures/handler.zip"
+  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
   schedules = {
     office-hours = {
       time_zone = "Europe/Berlin"

@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   name    = "orders-handler"
-  package = "tests/fixtures/handler.zip"
+  package = { file = "tests/fixtures/handler.zip" }
 }
 
 run "alias_without_provisioned_concurrency" {

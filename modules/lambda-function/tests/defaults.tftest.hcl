@@ -11,7 +11,7 @@ mock_provider "aws" {
 variables {
   name = "orders-handler"
   # Relative to the module directory (terraform -chdir=modules/lambda-function).
-  package = "tests/fixtures/handler.zip"
+  package = { file = "tests/fixtures/handler.zip" }
 }
 
 run "defaults_plan" {
@@ -33,7 +33,7 @@ run "defaults_plan" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256(var.package)
+    condition     = aws_lambda_function.this.source_code_hash == filebase64sha256(var.package.file)
     error_message = "source_code_hash must be the zip's base64 SHA-256"
   }
 
@@ -167,7 +167,7 @@ run "missing_package_fails_with_run_make_build" {
   command = plan
 
   variables {
-    package = "../../build/does-not-exist.zip"
+    package = { file = "../../build/does-not-exist.zip" }
   }
 
   # The error message (asserted by name here) says: "... run make build first ...".

@@ -9,7 +9,7 @@ mock_provider "aws" {
 
 variables {
   name    = "orders-handler"
-  package = "tests/fixtures/handler.zip"
+  package = { file = "tests/fixtures/handler.zip" }
 }
 
 run "destinations_add_scoped_send_permissions" {

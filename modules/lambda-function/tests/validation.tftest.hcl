@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   name    = "orders-handler"
-  package = "tests/fixtures/handler.zip"
+  package = { file = "tests/fixtures/handler.zip" }
 }
 
 run "rejects_memory_64" {
@@ -90,7 +90,7 @@ run "rejects_empty_name" {
 
 run "rejects_package_not_zip" {
   command = plan
-  variables { package = "tests/mocks/aws.tfmock.hcl" }
+  variables { package = { file = "tests/mocks/aws.tfmock.hcl" } }
   expect_failures = [var.package]
 }
 

@@ -20,15 +20,26 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     build.add_argument("--out", type=Path, default=Path("build"))
     build.add_argument("--cache", type=Path, default=Path(".tools/pip-target-cache"))
     build.add_argument("--runtime", default="python3.12")
-    build.add_argument("--architecture", default="x86_64")
-    return parser.parse_args(argv)
+    build.add_argument(
+        "--architecture",
+        action="append",
+        choices=["x86_64", "arm64"],
+        help="repeatable; default: both. Zips go to <out>/<architecture>/{functions,layers}/",
+    )
+    args = parser.parse_args(argv)
+    args.architecture = args.architecture or ["x86_64", "arm64"]
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        target = Target(args.runtime, args.architecture)
-        results = build_all(args.functions, args.layers, args.out, target, args.cache)
+        results = []
+        for architecture in args.architecture:
+            target = Target(args.runtime, architecture)
+            results += build_all(
+                args.functions, args.layers, args.out / architecture, target, args.cache
+            )
     except (DependencyInstallError, FileNotFoundError, ValueError) as error:
         print(f"packager: {error}", file=sys.stderr)
         return 1

@@ -141,9 +141,27 @@ def test_cli_builds_everything_and_reports(
         ]
     )  # fmt: skip
     assert code == 0
-    assert (tmp_path / "build" / "functions" / "alpha.zip").exists()
-    assert (tmp_path / "build" / "functions" / "beta.zip").exists()
-    assert capsys.readouterr().out.count("built") == 2
+    for architecture in ("x86_64", "arm64"):
+        assert (tmp_path / "build" / architecture / "functions" / "alpha.zip").exists()
+        assert (tmp_path / "build" / architecture / "functions" / "beta.zip").exists()
+    assert capsys.readouterr().out.count("built") == 4
+
+
+def test_cli_builds_only_the_architectures_asked_for(tmp_path: Path) -> None:
+    make_function(tmp_path, "alpha")
+    code = main(
+        [
+            "build",
+            "--functions", str(tmp_path / "functions"),
+            "--layers", str(tmp_path / "layers"),
+            "--out", str(tmp_path / "build"),
+            "--cache", str(tmp_path / "cache"),
+            "--architecture", "arm64",
+        ]
+    )  # fmt: skip
+    assert code == 0
+    assert (tmp_path / "build" / "arm64" / "functions" / "alpha.zip").exists()
+    assert not (tmp_path / "build" / "x86_64").exists()
 
 
 def test_python312_accepts_amazon_linux_2023_wheels_and_311_only_manylinux2014() -> None:
