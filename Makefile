@@ -14,6 +14,7 @@ PY := $(VENV)/bin/python
 TOOLS := .tools
 TOOL_PACKAGES := $(sort $(dir $(wildcard tools/*/pyproject.toml)))
 MODULES := $(sort $(dir $(wildcard modules/*/main.tf)))
+EXAMPLES := $(sort $(dir $(wildcard examples/*/main.tf)))
 TOOL_SOURCES := $(filter-out %/tests,$(patsubst %/__init__.py,%,$(wildcard tools/*/*/__init__.py)))
 
 export TF_CLI_CONFIG_FILE := $(CURDIR)/$(TOOLS)/terraform.rc
@@ -113,8 +114,8 @@ destroy: init aws ## destroy the root stack
 lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, checkov, module README sync
 	@echo "==> terraform fmt -check"
 	@$(TERRAFORM) fmt -check -recursive -diff
-	@echo "==> terraform validate (root and every module)"
-	@for dir in . $(MODULES); do \
+	@echo "==> terraform validate (root, every module, every example)"
+	@for dir in . $(MODULES) $(EXAMPLES); do \
 		$(TERRAFORM) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null \
 		  || { echo "terraform init failed in $$dir"; exit 1; }; \
 		$(TERRAFORM) -chdir=$$dir validate -no-color >/dev/null \

@@ -1,0 +1,111 @@
+# Valid-looking values for computed attributes the AWS provider validates (ARNs, policy JSON),
+# merged from every module's tests/mocks; used by the examples' plan tests.
+
+mock_resource "aws_api_gateway_deployment" {
+  defaults = {
+    id = "dep123"
+  }
+}
+
+mock_resource "aws_api_gateway_rest_api" {
+  defaults = {
+    id               = "abc123"
+    root_resource_id = "root123"
+    execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:abc123"
+  }
+}
+
+mock_data "aws_caller_identity" {
+  defaults = { account_id = "123456789012" }
+}
+
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = {
+    arn = "arn:aws:events:us-east-1:123456789012:rule/mock-schedule"
+  }
+}
+
+mock_resource "aws_cloudwatch_log_group" {
+  defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/mock" }
+}
+
+mock_resource "aws_dynamodb_table" {
+  defaults = {
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/mock-index"
+  }
+}
+
+mock_data "aws_iam_policy_document" {
+  defaults = {
+    json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sns:Publish\",\"Resource\":\"arn:aws:sns:eu-west-1:123456789012:mock\"}]}"
+  }
+}
+
+mock_resource "aws_iam_role" {
+  defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+}
+
+mock_resource "aws_kinesis_stream" {
+  defaults = {
+    arn = "arn:aws:kinesis:us-east-1:123456789012:stream/mock-records"
+  }
+}
+
+mock_resource "aws_kms_key" {
+  defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555", key_id = "11111111-2222-3333-4444-555555555555" }
+}
+
+mock_resource "aws_lambda_alias" {
+  defaults = {
+    arn        = "arn:aws:lambda:us-east-1:123456789012:function:mock:live"
+    invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:mock:live/invocations"
+  }
+}
+
+mock_resource "aws_lambda_function" {
+  defaults = {
+    arn           = "arn:aws:lambda:eu-west-1:123456789012:function:mock"
+    qualified_arn = "arn:aws:lambda:eu-west-1:123456789012:function:mock:1"
+    invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:mock/invocations"
+    version       = "1"
+  }
+}
+
+mock_resource "aws_lambda_layer_version" {
+  defaults = {
+    arn       = "arn:aws:lambda:eu-west-1:123456789012:layer:mock:1"
+    layer_arn = "arn:aws:lambda:eu-west-1:123456789012:layer:mock"
+    version   = "1"
+  }
+}
+
+mock_data "aws_partition" {
+  defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+}
+
+mock_data "aws_region" {
+  defaults = { name = "eu-west-1" }
+}
+
+mock_resource "aws_s3_bucket" {
+  defaults = {
+    arn = "arn:aws:s3:::mock-bucket"
+  }
+}
+
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:mock-topic" }
+}
+
+mock_resource "aws_sqs_queue" {
+  defaults = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:mock-failures"
+    url = "https://sqs.eu-west-1.amazonaws.com/123456789012/mock-failures"
+  }
+}
+
+mock_resource "aws_ssm_parameter" {
+  defaults = {
+    arn = "arn:aws:ssm:us-east-1:123456789012:parameter/mock/fleet"
+  }
+}
