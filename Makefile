@@ -77,6 +77,13 @@ build: $(VENV)/.installed ## build byte-identical function and layer zips into b
 	@$(PY) -m packager build --functions functions --layers layers --out build \
 		--cache $(TOOLS)/pip-target-cache
 
+# ---------------------------------------------------------------- release
+.PHONY: release
+release: $(VENV)/.installed ## versioned artifacts in dist/VERSION/ (VERSION=x.y.z; needs a CHANGELOG.md entry)
+	@test -n "$${VERSION:-}" || { echo "usage: make release VERSION=x.y.z (semantic version, with a CHANGELOG.md entry)"; exit 1; }
+	@$(PY) -m release --version "$(VERSION)" --functions functions --layers layers \
+		--changelog CHANGELOG.md --dist dist --cache $(TOOLS)/pip-target-cache
+
 # ---------------------------------------------------------------- local AWS
 .PHONY: up down status logs
 up: setup ## start the local AWS (LocalStack on the host) on 127.0.0.1:$(LOCALAWS_PORT)
@@ -148,6 +155,6 @@ demo: build aws ## set up, deploy the root stack, drive one real event through e
 
 .PHONY: clean
 clean: down ## remove everything generated (venvs, tools, local AWS state, builds, TF state)
-	rm -rf $(VENV) $(TOOLS) .localstack build
+	rm -rf $(VENV) $(TOOLS) .localstack build dist
 	find . -name .terraform -type d -prune -exec rm -rf {} +
 	find . \( -name 'terraform.tfstate*' -o -name '.terraform.lock.hcl' \) -delete
