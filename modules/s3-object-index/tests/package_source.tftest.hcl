@@ -27,14 +27,17 @@ run "functions_from_s3_on_arm64" {
 
   assert {
     condition = (
-      module.indexer.package == { bucket = "platform-artifacts", key = "lambda-blueprints/1.0.0/functions/s3_object_index-arm64.zip", version = "v1", file = null, source_code_hash = "JIdXrR+f77ksRaIJR8fk10yfsFLRQ04gDTf7tI0e108=" }
-      && module.api.package.key == "lambda-blueprints/1.0.0/functions/s3_object_index_api-arm64.zip"
+      module.indexer.package.bucket == "platform-artifacts"
+      && module.indexer.package.key == "lambda-blueprints/1.0.0/functions/s3_object_index-arm64.zip"
+      && module.indexer.package.version == "v1" && module.indexer.package.file == null
+      && module.indexer.package.source_code_hash == "JIdXrR+f77ksRaIJR8fk10yfsFLRQ04gDTf7tI0e108="
+      && module.api[0].package.key == "lambda-blueprints/1.0.0/functions/s3_object_index_api-arm64.zip"
     )
     error_message = "each function deploys its own S3 object, with the hash taken from its sha256"
   }
 
   assert {
-    condition     = module.indexer.architecture == "arm64" && module.api.architecture == "arm64"
+    condition     = module.indexer.architecture == "arm64" && module.api[0].architecture == "arm64"
     error_message = "architecture reaches both functions"
   }
 }
