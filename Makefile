@@ -128,6 +128,9 @@ lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, check
 		$(TERRAFORM) -chdir=$$dir validate -no-color >/dev/null \
 		  || { $(TERRAFORM) -chdir=$$dir validate -no-color; exit 1; }; \
 	done
+	@echo "==> every aws type/argument/block/attribute exists in hashicorp/aws 5.100 and 6.25, none deprecated"
+	@$(PY) -m provider_schema check $(addprefix --schema ,$(wildcard tools/provider_schema/schemas/aws-*.json)) main.tf modules examples \
+		| tail -n 20
 	@echo "==> module READMEs list every input and output"
 	@$(PY) -m tfdocs_check $(MODULES)
 	@echo "==> ruff"

@@ -7,7 +7,7 @@ data "aws_region" "current" {}
 locals {
   partition  = data.aws_partition.current.partition
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
   kms_key    = var.kms_key_arn != null ? var.kms_key_arn : aws_kms_key.this[0].arn
 
   create_webhook_parameter = var.webhook != null && try(var.webhook.url_parameter_name, null) == null

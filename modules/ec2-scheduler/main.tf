@@ -9,7 +9,7 @@ data "aws_region" "current" {}
 locals {
   partition = data.aws_partition.current.partition
   account   = data.aws_caller_identity.current.account_id
-  home      = data.aws_region.current.name
+  home      = data.aws_region.current.id
 
   tag_regions = length(var.regions) > 0 ? var.regions : [local.home]
   instances   = { for id, i in var.instances : id => { schedule = i.schedule, region = coalesce(i.region, local.home) } }

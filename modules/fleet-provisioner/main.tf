@@ -14,13 +14,13 @@ locals {
   # Standard parameters hold 4 KB; advanced ones 8 KB (and cost per parameter-month).
   parameter_tier = length(local.document) > 4096 ? "Advanced" : "Standard"
 
-  arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.name}"
+  arn_prefix = "arn:${data.aws_partition.current.partition}:ec2:${data.aws_region.current.id}"
   account    = data.aws_caller_identity.current.account_id
   image_ids  = var.allowed_launch.image_ids != null ? var.allowed_launch.image_ids : distinct([for s in var.fleet : s.image_id])
   subnet_ids = var.allowed_launch.subnet_ids != null ? var.allowed_launch.subnet_ids : distinct([for s in var.fleet : s.subnet_id])
   group_ids  = var.allowed_launch.security_group_ids != null ? var.allowed_launch.security_group_ids : distinct(flatten([for s in var.fleet : s.security_group_ids]))
 
-  parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.name}:${local.account}:parameter/${trimprefix(local.parameter_name, "/")}"
+  parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${local.account}:parameter/${trimprefix(local.parameter_name, "/")}"
 
   schedules = merge(
     var.schedule_expression == null ? {} : { reconcile = var.schedule_expression },

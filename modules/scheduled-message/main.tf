@@ -7,7 +7,7 @@ data "aws_region" "current" {}
 locals {
   partition  = data.aws_partition.current.partition
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
+  region     = data.aws_region.current.id
   hour       = tonumber(split(":", var.schedule.time)[0])
   minute     = tonumber(split(":", var.schedule.time)[1])
 }

@@ -84,7 +84,7 @@ mock_data "aws_partition" {
 }
 
 mock_data "aws_region" {
-  defaults = { name = "eu-west-1" }
+  defaults = { name = "eu-west-1", id = "eu-west-1" }
 }
 
 mock_resource "aws_s3_bucket" {

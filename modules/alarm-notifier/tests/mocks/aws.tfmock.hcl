@@ -9,7 +9,7 @@ mock_data "aws_caller_identity" {
 }
 
 mock_data "aws_region" {
-  defaults = { name = "eu-west-1" }
+  defaults = { name = "eu-west-1", id = "eu-west-1" }
 }
 
 mock_data "aws_iam_policy_document" {

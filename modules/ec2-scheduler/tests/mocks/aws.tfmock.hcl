@@ -43,6 +43,7 @@ mock_resource "aws_lambda_function" {
 mock_data "aws_region" {
   defaults = {
     name = "eu-west-1"
+    id   = "eu-west-1"
   }
 }
 

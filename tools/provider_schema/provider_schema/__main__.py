@@ -1,0 +1,3 @@
+from provider_schema.cli import main
+
+raise SystemExit(main())
