@@ -13,6 +13,8 @@ from typing import Any
 
 import tftest
 
+from tfprogress import run_with_progress, terminal
+
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 
@@ -74,9 +76,29 @@ class Stack:
 
     def apply(self) -> dict[str, Any]:
         self.tf.setup(cleanup_on_exit=False)
-        self.tf.apply()
+        self._run("apply")
         self._outputs = {name: value for name, value in self.tf.output().items()}
         return self._outputs
+
+    def _run(self, operation: str) -> None:
+        """apply/destroy; in a terminal with a progress line (resources done / total, elapsed).
+
+        pytest captures stdout and stderr, so progress goes to the controlling terminal; with
+        xdist workers sharing it, each prints labelled lines instead of rewriting one.
+        """
+        with terminal() as tty:
+            if tty is None and operation == "apply":
+                self.tf.apply()
+                return
+            if tty is None:
+                self.tf.destroy()
+                return
+            shared = "PYTEST_XDIST_WORKER" in os.environ
+            run_with_progress(
+                [self.tf.binary, operation, "-json", "-input=false", "-auto-approve"],
+                cwd=self.tf.tfdir, env=self.tf.env, out=tty, interactive=not shared,
+                label=f"[{self.workdir.name}] ",
+            )  # fmt: skip
 
     @property
     def outputs(self) -> dict[str, Any]:
@@ -104,7 +126,7 @@ class Stack:
         return changes
 
     def destroy(self) -> None:
-        self.tf.destroy()
+        self._run("destroy")
 
 
 # The `deploy_stack` fixture: deploy_stack(["scenario", ...], **variables) -> Stack

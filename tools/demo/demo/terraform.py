@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from tfprogress import ApplyFailedError, run_with_progress
 
 
 class TerraformError(RuntimeError):
@@ -29,9 +32,16 @@ class Terraform:
         return result.stdout
 
     def apply(self) -> str:
+        """Applies with a progress line (resources done / total, elapsed): rewritten in place in
+        a terminal, one line every 15 s in a log."""
         self.run("init", "-input=false", "-no-color")
-        output = self.run("apply", "-input=false", "-auto-approve", "-no-color")
-        return summary_line(output)
+        command = [self.binary, f"-chdir={self.directory}", "apply", "-json", "-input=false",
+                   "-auto-approve"]  # fmt: skip
+        try:
+            result = run_with_progress(command, out=sys.stdout, interactive=sys.stdout.isatty())
+        except ApplyFailedError as error:
+            raise TerraformError(str(error)) from error
+        return result.progress.summary or "Apply complete!"
 
     def outputs(self) -> dict[str, Any]:
         raw = json.loads(self.run("output", "-json"))

@@ -114,12 +114,14 @@ def run_with_progress(
     out: IO[str] | None = None,
     interactive: bool = True,
     every: float = 15.0,
+    label: str = "",
     clock: Callable[[], float] = time.monotonic,
 ) -> Result:
     """Runs `terraform apply|destroy -json ...`, showing progress on out.
 
     interactive: rewrite one line (a terminal); otherwise print a line at most every `every`
-    seconds and at the end (a log). Raises ApplyFailedError with Terraform's error diagnostics.
+    seconds and at the end (a log, or several runs sharing a terminal; `label` tells them
+    apart). Raises ApplyFailedError with Terraform's error diagnostics.
     """
     operation = next((word for word in command if word in ("apply", "destroy")), "apply")
     progress = Progress(operation=operation)
@@ -135,10 +137,10 @@ def run_with_progress(
                 continue
             now = clock()
             if interactive:
-                out.write("\r\033[K" + progress.line(now - start)[:160])
+                out.write("\r\033[K" + (label + progress.line(now - start))[:160])
                 out.flush()
             elif now - last_print >= every:
-                out.write(progress.line(now - start) + "\n")
+                out.write(label + progress.line(now - start) + "\n")
                 out.flush()
                 last_print = now
         stderr_lines = process.stderr.readlines()
@@ -146,7 +148,7 @@ def run_with_progress(
     elapsed = clock() - start
     if out is not None:
         progress.current = ""
-        out.write(("\r\033[K" if interactive else "") + progress.line(elapsed) + "\n")
+        out.write(("\r\033[K" if interactive else "") + label + progress.line(elapsed) + "\n")
         out.flush()
     if returncode != 0:
         details = progress.errors or [line.rstrip() for line in stderr_lines[-20:]]
