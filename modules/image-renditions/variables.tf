@@ -188,7 +188,7 @@ variable "layers" {
 }
 
 variable "pillow_layer_arn" {
-  description = "Layer version ARN holding Pillow built for the functions' runtime and architecture (`make build` → build/layers/pillow.zip). Added to the renditions function only."
+  description = "Layer version ARN holding Pillow built for the functions' runtime and architecture (`make build` → build/<architecture>/layers/pillow.zip). Added to the renditions function only."
   type        = string
 }
 
