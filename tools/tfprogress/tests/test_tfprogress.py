@@ -34,6 +34,18 @@ def test_progress_counts_completed_resources_against_the_plan() -> None:
     assert not progress.feed({"type": "version"})
 
 
+def test_data_source_reads_are_not_counted() -> None:
+    progress = Progress()
+    progress.feed(PLAN)
+    read = {
+        "type": "apply_complete",
+        "hook": {"resource": {"addr": "data.aws_region.x"}, "action": "read"},
+    }
+    assert not progress.feed(read)
+    assert not progress.feed({**read, "type": "apply_start"})
+    assert progress.done == 0 and progress.current == ""
+
+
 def fake_terraform(tmp_path: Path, lines: list[dict[str, object]], code: int = 0) -> str:
     script = tmp_path / "terraform"
     body = "\n".join(json.dumps(line) for line in lines)

@@ -35,31 +35,34 @@ class Progress:
         kind = message.get("type")
         hook = message.get("hook") or {}
         resource = (hook.get("resource") or {}).get("addr", "")
+        if hook.get("action") == "read":  # data sources: not among the plan's changes
+            return False
         if kind == "change_summary":
-            changes = message.get("changes") or {}
-            if changes.get("operation") == "plan":
-                self.total = sum(int(changes.get(k, 0)) for k in ("add", "change", "remove"))
-            else:
-                self.summary = str(message.get("@message", ""))
-            return True
-        if kind in ("apply_start", "apply_progress"):  # progress: "Still creating..." every 10 s
+            self._summary(message.get("changes") or {}, str(message.get("@message", "")))
+        elif kind in ("apply_start", "apply_progress"):  # progress: "Still creating..." / 10 s
             self.current = resource
-            return True
-        if kind == "apply_complete":
+        elif kind == "apply_complete":
             self.done += 1
-            return True
-        if kind == "apply_errored":
+        elif kind == "apply_errored":
             self.errored += 1
-            return True
-        if kind == "diagnostic" and message.get("diagnostic", {}).get("severity") == "error":
-            diagnostic = message["diagnostic"]
-            where = diagnostic.get("address") or (diagnostic.get("range") or {}).get("filename", "")
-            self.errors.append(
-                f"{diagnostic.get('summary', '')}{f' ({where})' if where else ''}: "
-                f"{diagnostic.get('detail', '')}".strip()
-            )
-            return True
-        return False
+        elif kind == "diagnostic" and message.get("diagnostic", {}).get("severity") == "error":
+            self._error(message["diagnostic"])
+        else:
+            return False
+        return True
+
+    def _summary(self, changes: Mapping[str, Any], text: str) -> None:
+        if changes.get("operation") == "plan":
+            self.total = sum(int(changes.get(k, 0)) for k in ("add", "change", "remove"))
+        else:
+            self.summary = text
+
+    def _error(self, diagnostic: Mapping[str, Any]) -> None:
+        where = diagnostic.get("address") or (diagnostic.get("range") or {}).get("filename", "")
+        self.errors.append(
+            f"{diagnostic.get('summary', '')}{f' ({where})' if where else ''}: "
+            f"{diagnostic.get('detail', '')}".strip()
+        )
 
     def line(self, elapsed: float) -> str:
         total = "?" if self.total is None else str(self.total)
