@@ -25,6 +25,7 @@ class Principal:
     role_name: str
     session_name: str
     account: str
+    role_id: str | None = None  # AROA...: gives aws:userid = ROLEID:session when known
 
 
 @dataclass(frozen=True)
