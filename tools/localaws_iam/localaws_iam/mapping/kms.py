@@ -1,0 +1,7 @@
+"""kms: default mapping from the dataset (special cases pending)."""
+
+from __future__ import annotations
+
+from localaws_iam.mapping.base import ServiceMapping, no_values
+
+MAPPING = ServiceMapping(prefix="kms", values=no_values)
