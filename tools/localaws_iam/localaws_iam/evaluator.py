@@ -12,7 +12,6 @@ segment rules). Policies are compiled once per distinct policy set and cached.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ class CompiledStatement:
     _resources: Matcher
     _not_resource: bool
     _conditions: Conditions | None
+    # the services its actions can name (lower-case); None when any ("*", "s*:Get", NotAction)
+    services: frozenset[str] | None = None
 
     def applies(self, action: str, resource: str, lookup: ContextLookup) -> bool:
         if self._actions(action, lookup) == self._not_action:
@@ -54,6 +55,16 @@ def _as_list(value: Any, what: str) -> list[str]:
     if not items or not all(isinstance(i, str) for i in items):
         raise InvalidPolicyError(f"{what} must be a string or a non-empty list of strings")
     return items
+
+
+def _services(actions: list[str]) -> frozenset[str] | None:
+    services: set[str] = set()
+    for a in actions:
+        prefix, colon, _ = a.partition(":")
+        if not colon or "*" in prefix or "?" in prefix:
+            return None
+        services.add(prefix.lower())
+    return frozenset(services)
 
 
 def _compile_statement(
@@ -98,6 +109,7 @@ def _compile_statement(
         _resources=resource_matcher,
         _not_resource=not_resource,
         _conditions=conditions,
+        services=None if not_action else _services(actions),
     )
 
 
@@ -112,7 +124,7 @@ def statements_of(document: Mapping[str, Any]) -> list[Any]:
 class CompiledPolicies:
     """A principal's identity-based policies, compiled for repeated evaluation."""
 
-    __slots__ = ("policies", "statements")
+    __slots__ = ("_by_service", "policies", "statements")
 
     def __init__(self, policies: Sequence[PolicyDocument]) -> None:
         self.policies = tuple(policies)
@@ -125,6 +137,18 @@ class CompiledPolicies:
             for i, st in enumerate(statements_of(doc)):
                 compiled.append(_compile_statement(policy, i, st, variables))
         self.statements = tuple(compiled)
+        self._by_service: dict[str, tuple[CompiledStatement, ...]] = {}
+
+    def for_action(self, action: str) -> tuple[CompiledStatement, ...]:
+        """The statements that can match an action of this service, in policy order."""
+        service = action.partition(":")[0].lower()
+        hit = self._by_service.get(service)
+        if hit is None:
+            hit = tuple(
+                st for st in self.statements if st.services is None or service in st.services
+            )
+            self._by_service[service] = hit
+        return hit
 
     def __iter__(self) -> Iterator[CompiledStatement]:
         return iter(self.statements)
@@ -136,11 +160,10 @@ _cache_lock = threading.Lock()
 
 
 def compile_policies(policies: Sequence[PolicyDocument]) -> CompiledPolicies:
-    """Compiled policies, cached by content (name, managed flag and canonical JSON)."""
-    key = tuple(
-        (p.name, p.managed, json.dumps(p.document, sort_keys=True, separators=(",", ":")))
-        for p in policies
-    )
+    """Compiled policies, cached by content (name, managed flag and the document's repr:
+    equal JSON parsed the same way has the same repr). For the hottest paths, hold the
+    :class:`CompiledPolicies` and pass it to :func:`evaluate` instead."""
+    key = tuple((p.name, p.managed, repr(p.document)) for p in policies)
     hit = _cache.get(key)
     if hit is not None:
         return hit
@@ -184,6 +207,29 @@ def _normalise(value: ContextValue) -> str | tuple[str, ...]:
     return tuple(value)
 
 
+class _RequestContext:
+    """The request's condition context, built on first use (most statements need none)."""
+
+    __slots__ = ("_ctx", "_now", "_principal", "_request", "_secure")
+
+    def __init__(
+        self, principal: Principal, request: AuthzRequest, now: datetime | None, secure: bool
+    ) -> None:
+        self._principal, self._request, self._now, self._secure = principal, request, now, secure
+        self._ctx: dict[str, str | tuple[str, ...]] | None = None
+
+    def __call__(self, key: str) -> str | tuple[str, ...] | None:
+        ctx = self._ctx
+        if ctx is None:
+            ctx = global_context(
+                self._principal, now=self._now or datetime.now(UTC), secure_transport=self._secure
+            )
+            for k, value in self._request.context.items():
+                ctx[k.lower()] = _normalise(value)
+            self._ctx = ctx
+        return ctx.get(key)
+
+
 def request_lookup(
     principal: Principal,
     request: AuthzRequest,
@@ -191,11 +237,9 @@ def request_lookup(
     now: datetime | None = None,
     secure_transport: bool = True,
 ) -> ContextLookup:
-    """The request's condition context: global keys, overridden by the request's own keys."""
-    ctx = global_context(principal, now=now or datetime.now(UTC), secure_transport=secure_transport)
-    for key, value in request.context.items():
-        ctx[key.lower()] = _normalise(value)
-    return ctx.get
+    """The request's condition context: global keys, overridden by the request's own keys.
+    Lookups take lower-cased key names."""
+    return _RequestContext(principal, request, now, secure_transport)
 
 
 def evaluate(
@@ -215,7 +259,7 @@ def evaluate(
     lookup = request_lookup(principal, request, now=now, secure_transport=secure_transport)
     allowed_by: StatementRef | None = None
     action, resource = request.action, request.resource
-    for st in compiled.statements:
+    for st in compiled.for_action(action):
         if (st.deny or allowed_by is None) and st.applies(action, resource, lookup):
             if st.deny:
                 return Decision("explicit_deny", request, st.ref)

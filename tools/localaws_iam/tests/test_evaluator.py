@@ -153,6 +153,15 @@ def test_action_wildcards() -> None:
     assert kind(policy(allow("*")), "anything:AtAll") == "allow"
 
 
+def test_wildcards_in_the_service_prefix() -> None:
+    compiled = CompiledPolicies([policy(allow(["s?s:SendMessage", "dynamo*:Get*"]))])
+    assert evaluate(PRINCIPAL, compiled, AuthzRequest("sqs:SendMessage", "*")).allowed
+    assert evaluate(PRINCIPAL, compiled, AuthzRequest("sns:SendMessage", "*")).allowed
+    assert evaluate(PRINCIPAL, compiled, AuthzRequest("dynamodb:GetItem", "*")).allowed
+    assert not evaluate(PRINCIPAL, compiled, AuthzRequest("s3:SendMessage", "*")).allowed
+    assert not evaluate(PRINCIPAL, compiled, AuthzRequest("sqs:DeleteQueue", "*")).allowed
+
+
 def test_notaction_with_allow_allows_everything_else() -> None:
     doc = policy({"Effect": "Allow", "NotAction": ["iam:*", "organizations:*"], "Resource": "*"})
     assert kind(doc, "s3:GetObject", "arn:aws:s3:::b/k") == "allow"
