@@ -41,6 +41,7 @@ PREFIXES = (
     "events",
     "scheduler",
     "sts",
+    "iam",  # iam:PassRole
 )
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]+)\}")
 
