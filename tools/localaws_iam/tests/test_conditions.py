@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -251,3 +253,18 @@ def test_variables_only_substituted_in_string_and_arn_operators() -> None:
 def test_invalid_conditions_are_rejected(block: dict[str, Any]) -> None:
     with pytest.raises(InvalidConditionError):
         Conditions(block)
+
+
+@pytest.fixture
+def far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14: local time is not UTC here
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("far_from_utc")
+def test_dates_without_an_offset_are_utc_whatever_the_local_time_zone() -> None:
+    assert one("DateEquals", "2020-01-01T00:00:00", "1577836800", key="aws:CurrentTime")
+    assert one("DateEquals", "2020-01-01", "2020-01-01T00:00:00Z", key="aws:CurrentTime")

@@ -170,7 +170,9 @@ def test_markdown_rendering_enforce_and_report_modes(tmp_path: Path) -> None:
     assert "`sqs:SendMessage` on `arn:aws:sqs:us-east-1:111122223333:q` x1 — no identity" in text
     assert "- app #2 (Unused): Allow dynamodb:PutItem on" in text
     assert "would be denied" not in text
+    assert "4 allowed and 2 denied request(s); 2 unused statement(s)." in text
     report_mode = render_markdown(sample("report"))
+    assert "4 allowed and 2 would be denied request(s)" in report_mode
     assert "### Would be denied" in report_mode
     assert "no identity-based policy allows it (would be denied)" in report_mode
 
