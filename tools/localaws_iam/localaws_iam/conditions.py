@@ -14,8 +14,8 @@ multivalued context keys):
 - without a set qualifier, a multivalued key matches a positive operator when any of its values
   matches;
 - ``Null``: ``true`` matches an absent key (or an empty multivalued key), ``false`` a present one;
-- policy variables are substituted in String* and Arn* operators' values; a value whose
-  variable cannot be resolved matches nothing.
+- policy variables are substituted in the values of String*, Arn* and Bool operators (not in
+  Numeric, Date, Binary or IP ones); a value whose variable cannot be resolved matches nothing.
 """
 
 from __future__ import annotations
@@ -139,9 +139,9 @@ def _ordered(values: list[str], parse: Callable[[str], Any], compare: str) -> Va
     return test
 
 
-def _bool(values: list[str]) -> ValueTest:
-    fixed = frozenset(v.lower() for v in values)
-    return lambda value, _lookup: value.lower() in fixed
+def _bool(values: list[str], variables: bool) -> ValueTest:
+    # Bool takes policy variables (AWS documents them for String, Arn and Bool operators).
+    return _string_equals(values, variables, ignore_case=True)
 
 
 def _binary(values: list[str]) -> ValueTest:
@@ -189,7 +189,7 @@ def _families() -> dict[str, _Family]:
         ),
         "StringLike": _Family(_string_like),
         "StringNotLike": _Family(_string_like, negated=True),
-        "Bool": _Family(lambda v, _var: _bool(v)),
+        "Bool": _Family(_bool),
         "BinaryEquals": _Family(lambda v, _var: _binary(v)),
         "IpAddress": _Family(lambda v, _var: _ip(v)),
         "NotIpAddress": _Family(lambda v, _var: _ip(v), negated=True),
@@ -299,7 +299,7 @@ def _compile_operator(
     if canonical is None:
         raise InvalidConditionError(f"unknown condition operator {operator!r}")
     family = _FAMILIES[canonical]
-    var_ok = variables and canonical.startswith(("String", "Arn"))
+    var_ok = variables and canonical.startswith(("String", "Arn", "Bool"))
     return [
         _KeyTest(
             operator,

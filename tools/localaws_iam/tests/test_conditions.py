@@ -230,6 +230,9 @@ def test_variables_only_substituted_in_string_and_arn_operators() -> None:
     assert not check({"StringEquals": {"k": "${aws:username}"}}, {"k": ""})
     assert check({"StringNotEquals": {"k": "${aws:username}"}}, {"k": "x"})
     assert check({"StringEquals": {"k": "${aws:username, 'nobody'}"}}, {"k": "nobody"})
+    assert check(
+        {"Bool": {"k": "${aws:SecureTransport}"}}, {"aws:securetransport": "true", "k": "true"}
+    )
     # a numeric operator takes no variables: its value is not a number
     with pytest.raises(InvalidConditionError):
         Conditions({"NumericEquals": {"k": "${aws:EpochTime}"}})
