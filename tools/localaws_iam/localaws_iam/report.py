@@ -102,13 +102,14 @@ _Key = tuple[str, str, DecisionKind, StatementRef | None]
 class _Subject:
     """One function (session) with its role: counts per distinct decision."""
 
-    __slots__ = ("counts", "function", "principal", "statements")
+    __slots__ = ("counts", "function", "policies", "principal", "statements")
 
     def __init__(self, function: str, principal: Principal) -> None:
         self.function = function
         self.principal = principal
         self.counts: dict[_Key, int] = {}
         self.statements: list[StatementInfo] = []
+        self.policies: Sequence[PolicyDocument] = ()
 
 
 class IamReport:
@@ -129,10 +130,18 @@ class IamReport:
     def register_policies(
         self, principal: Principal, policies: Sequence[PolicyDocument], function: str | None = None
     ) -> None:
-        """The role's current policies (call again when they change: the latest set counts)."""
+        """The role's current policies (call again when they change: the latest set counts).
+
+        Cheap to call per request with the same policies: an unchanged set is not re-read."""
+        subject = self._subjects.get(principal.arn)
+        if subject is not None and (
+            subject.policies is policies or tuple(subject.policies) == tuple(policies)
+        ):
+            return
         statements = enumerate_statements(policies)
         with self._lock:
-            self._subject(principal, function).statements = statements
+            subject = self._subject(principal, function)
+            subject.statements, subject.policies = statements, policies
 
     def record(self, principal: Principal, decision: Decision, function: str | None = None) -> None:
         """Count one decision. ``function`` defaults to the session name (= function name)."""
