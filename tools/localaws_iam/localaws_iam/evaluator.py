@@ -201,10 +201,19 @@ def global_context(
     return ctx
 
 
-def _normalise(value: ContextValue) -> str | tuple[str, ...]:
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _normalise(value: ContextValue | bool | int | float) -> str | tuple[str, ...]:
+    """Context values as strings: a mapper may hand over a bool or a number (max-keys)."""
     if isinstance(value, str):
         return value
-    return tuple(value)
+    if isinstance(value, bool | int | float):
+        return _scalar(value)
+    return tuple(_scalar(v) for v in value)
 
 
 class _RequestContext:

@@ -449,3 +449,20 @@ def test_compiled_policies_are_cached_by_content() -> None:
     assert not evaluate(
         PRINCIPAL, compiled, AuthzRequest("s3:GetObject", "arn:aws:s3:::cache-test/k")
     ).allowed
+
+
+def test_non_string_context_values_compare_as_their_string_form() -> None:
+    doc = policy(
+        allow(
+            "s3:ListBucket",
+            Condition={
+                "NumericLessThanEquals": {"s3:max-keys": "100"},
+                "Bool": {"lbp:flag": "true"},
+                "ForAllValues:StringEquals": {"lbp:numbers": ["1", "2"]},
+            },
+        )
+    )
+    context: dict[str, Any] = {"s3:max-keys": 50, "lbp:flag": True, "lbp:numbers": [1, 2]}
+    assert kind(doc, "s3:ListBucket", context=context) == "allow"
+    assert kind(doc, "s3:ListBucket", context={**context, "s3:max-keys": 500}) == "implicit_deny"
+    assert kind(doc, "s3:ListBucket", context={**context, "lbp:flag": False}) == "implicit_deny"
