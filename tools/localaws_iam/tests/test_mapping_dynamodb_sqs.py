@@ -153,6 +153,12 @@ def test_streams_on_the_stream_arn() -> None:
     assert pairs(call("dynamodbstreams", "ListStreams")) == [("dynamodb:ListStreams", "*")]
 
 
+def test_streams_get_records_reads_the_stream_from_localstacks_iterator() -> None:
+    stream = f"{TABLE}/t/stream/2026-01-01T00:00:00.000"
+    authz = call("dynamodbstreams", "GetRecords", ShardIterator=f"{stream}|1|AAAA=")
+    assert pairs(authz) == [("dynamodb:GetRecords", stream)]
+
+
 def test_streams_get_records_without_stream_is_not_guessed() -> None:
     with pytest.raises(UnmappedOperationError, match="StreamArn"):
         call("dynamodbstreams", "GetRecords", ShardIterator="opaque")

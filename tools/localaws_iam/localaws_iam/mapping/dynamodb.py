@@ -54,9 +54,10 @@ def stream_values(arn: str) -> dict[str, str]:
 def streams_values(params: Mapping[str, Any]) -> dict[str, str]:
     if params.get("StreamArn"):
         return stream_values(str(params["StreamArn"]))
-    if params.get("ShardIterator"):
-        # LocalStack's and AWS's iterators are opaque; GetRecords carries only the iterator.
-        return {}
+    iterator = str(params.get("ShardIterator") or "")
+    if iterator.startswith("arn:") and "|" in iterator:
+        # LocalStack's iterators are "<stream ARN>|1|<kinesis iterator>"; AWS's are opaque.
+        return stream_values(iterator.split("|", 1)[0])
     if params.get("TableName"):
         return _table_values(str(params["TableName"]))
     return {}
@@ -188,12 +189,12 @@ HANDLERS = {
 MAPPING = ServiceMapping(prefix="dynamodb", values=values, handlers=HANDLERS)
 
 # dynamodbstreams: DescribeStream/GetShardIterator on the stream ARN; GetRecords carries only a
-# shard iterator, so it is authorized on the stream the iterator was issued for when known.
+# shard iterator: the stream comes from LocalStack's iterator format or an explicit StreamArn.
 
 
 def get_records(m: Mapper) -> list[AuthzRequest]:
     if "StreamLabel" not in m.values:
-        raise m.fail("GetRecords needs the stream: pass StreamArn beside the ShardIterator")
+        raise m.fail("GetRecords: the ShardIterator does not name its stream (pass StreamArn)")
     return m.default("GetRecords")
 
 
