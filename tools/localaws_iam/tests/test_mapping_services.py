@@ -355,3 +355,21 @@ def test_resource_tags_reach_the_context_by_default_rule() -> None:
     lookup = Lookup(tags={TOPIC: {"team": "ops"}})
     authz = call("sns", "SetTopicAttributes", lookup, TopicArn=TOPIC, AttributeName="x")
     assert authz.requests[0].context == {"aws:ResourceTag/team": "ops"}
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "params"),
+    [
+        ("s3", "CopyObject", {"Bucket": "b", "Key": "k"}),
+        ("s3", "CopyObject", {"Bucket": "b", "Key": "k", "CopySource": "nokey"}),
+        ("ec2", "CreateSnapshot", {}),
+        ("sns", "Publish", {"Message": "m"}),
+        ("dynamodb", "TransactWriteItems", {"TransactItems": [{"Put": {}}]}),
+        ("lambda", "Invoke", {}),
+    ],
+)
+def test_malformed_requests_are_unmapped_not_crashes(
+    service: str, operation: str, params: dict[str, Any]
+) -> None:
+    with pytest.raises(UnmappedOperationError, match=f"{service}:{operation}"):
+        call(service, operation, **params)

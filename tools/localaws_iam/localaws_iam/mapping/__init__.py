@@ -68,14 +68,17 @@ def authorization(call: ServiceCall, lookup: ResourceLookup) -> Authorization:
     if call.operation in mapping.free:
         return Authorization(requests=())
     try:
-        values = mapping.values(call.params)
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise MappingError(call.service, call.operation, f"unreadable parameters ({exc})") from exc
-    mapper = Mapper(call, lookup, mapping.prefix, values)
-    handler = mapping.handlers.get(call.operation)
-    if handler is None:
-        return Authorization(requests=mapper.default(mapping.renames.get(call.operation)))
-    result = handler(mapper)
+        mapper = Mapper(call, lookup, mapping.prefix, mapping.values(call.params))
+        handler = mapping.handlers.get(call.operation)
+        if handler is None:
+            return Authorization(requests=mapper.default(mapping.renames.get(call.operation)))
+        result = handler(mapper)
+    except UnmappedOperationError:
+        raise
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        # A request without a parameter its ARN needs, or of an unexpected shape.
+        detail = f"unreadable parameters ({type(exc).__name__}: {exc})"
+        raise MappingError(call.service, call.operation, detail) from exc
     if isinstance(result, Authorization):
         return result
     return Authorization(requests=result)
