@@ -9,7 +9,7 @@ distinct substitution, cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -131,6 +131,15 @@ def _compile(regex: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(regex, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
+@lru_cache(maxsize=4096)
+def _substituted(
+    parts: tuple[str | tuple[str], ...],
+    to_regex: Callable[[Sequence[str | tuple[str]]], str],
+    ignore_case: bool,
+) -> re.Pattern[str]:
+    return _compile(to_regex(parts), ignore_case)
+
+
 class Matcher:
     """Does a value match any of a set of policy patterns (wildcards, optional variables)."""
 
@@ -173,9 +182,9 @@ class Matcher:
             return True
         for t in self._dynamic:
             parts = t.resolve(lookup)
-            if parts is not None and _compile(self._to_regex(parts), self._ignore_case).fullmatch(
-                value
-            ):
+            if parts is not None and _substituted(
+                parts, self._to_regex, self._ignore_case
+            ).fullmatch(value):
                 return True
         return False
 
@@ -189,11 +198,3 @@ def resolve_text(template: Template, lookup: ContextLookup) -> str | None:
     if parts is None:
         return None
     return "".join(p[0] if isinstance(p, tuple) else p for p in parts)
-
-
-def empty_lookup(_key: str) -> None:
-    return None
-
-
-def mapping_lookup(values: Mapping[str, str | tuple[str, ...]]) -> ContextLookup:
-    return values.get
