@@ -27,7 +27,7 @@ from localstack.http import Request, Resource, Response
 from localstack.runtime import hooks
 
 from .credentials import access_key_id, is_session_key
-from .enforcement import Enforcer, Refusal, service_principal_allows
+from .enforcement import Enforcer, Refusal, Timings, service_principal_allows
 from .identity import Identities, RolePolicies
 from .lookup import LocalStackLookup
 from .model import AuthzRequest, Principal, ServiceCall
@@ -201,7 +201,8 @@ def _json(data: Any, status: int = 200) -> Response:
 
 
 class IamResource:
-    """GET /_lbp/iam: mode and timings; GET /_lbp/iam/report[?format=markdown]; POST .../reset."""
+    """GET /_lbp/iam: mode and authorization timings (POST /_lbp/iam/timings/reset clears them);
+    GET /_lbp/iam/report[?format=markdown]; POST /_lbp/iam/report/reset clears report + timings."""
 
     def on_get(self, request: Request) -> Response:
         return _json(
@@ -228,6 +229,12 @@ class IamResetResource:
         return _json({"reset": True, "mode": _State.enforcer.mode.value})
 
 
+class IamTimingsResetResource:
+    def on_post(self, request: Request) -> Response:
+        _State.enforcer.timings = Timings()
+        return _json({"reset": True})
+
+
 def write_report(folder: Path | None = None) -> Path | None:
     target = folder or (
         Path(os.environ[REPORT_DIR_VARIABLE]) if os.environ.get(REPORT_DIR_VARIABLE) else None
@@ -251,6 +258,7 @@ def lbp_iam_start() -> None:
     apis.add(Resource(ROUTE, IamResource()))
     apis.add(Resource(f"{ROUTE}/report", IamReportResource()))
     apis.add(Resource(f"{ROUTE}/report/reset", IamResetResource()))
+    apis.add(Resource(f"{ROUTE}/timings/reset", IamTimingsResetResource()))
     LOG.info("IAM enforcement for role sessions: %s=%s", VARIABLE, _State.enforcer.mode.value)
 
 
