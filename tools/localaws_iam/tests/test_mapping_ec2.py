@@ -258,3 +258,25 @@ def test_attach_volume_by_default_rule_uses_both_ids() -> None:
 def test_instance_action_without_ids_is_not_guessed() -> None:
     with pytest.raises(UnmappedOperationError, match="InstanceIds"):
         ec2("StopInstances")
+
+
+def test_other_creates_authorize_the_new_resource_with_tag_on_create() -> None:
+    authz = ec2(
+        "CreateSecurityGroup",
+        GroupName="g",
+        Description="d",
+        TagSpecifications=[
+            {"ResourceType": "security-group", "Tags": [{"Key": "a", "Value": "b"}]}
+        ],
+    )
+    assert pairs(authz) == [
+        ("ec2:CreateSecurityGroup", f"{EC2}:security-group/*"),
+        ("ec2:CreateTags", f"{EC2}:security-group/*"),
+    ]
+    assert authz.requests[0].context == {"aws:RequestTag/a": "b", "aws:TagKeys": ["a"]}
+    assert authz.requests[1].context["ec2:CreateAction"] == "CreateSecurityGroup"
+
+
+def test_operation_on_an_existing_resource_is_not_wildcarded() -> None:
+    with pytest.raises(UnmappedOperationError, match="SecurityGroupId"):
+        ec2("AuthorizeSecurityGroupIngress", IpPermissions=[])

@@ -198,7 +198,8 @@ def test_sesv2_with_configuration_set_also_authorizes_it() -> None:
 
 
 def test_cloudwatch_metric_data_and_alarms() -> None:
-    authz = call("monitoring", "PutMetricData", Namespace="App", MetricData=[])
+    assert call("monitoring", "PutMetricData", Namespace="App", MetricData=[]).requests
+    authz = call("cloudwatch", "PutMetricData", Namespace="App", MetricData=[])
     assert pairs(authz) == [("cloudwatch:PutMetricData", "*")]
     assert authz.requests[0].context == {"cloudwatch:namespace": "App"}
     alarm = f"arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:cpu"

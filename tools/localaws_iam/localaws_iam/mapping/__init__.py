@@ -51,6 +51,8 @@ SERVICES: Mapping[str, ServiceMapping] = {
     "kms": kms.MAPPING,
     "ses": ses.MAPPING,
     "sesv2": ses.V2_MAPPING,
+    # botocore and LocalStack call CloudWatch "cloudwatch"; its endpoint prefix is "monitoring".
+    "cloudwatch": cloudwatch.MAPPING,
     "monitoring": cloudwatch.MAPPING,
     "logs": logs.MAPPING,
     "lambda": lambda_.MAPPING,
@@ -69,7 +71,7 @@ def authorization(call: ServiceCall, lookup: ResourceLookup) -> Authorization:
         return Authorization(requests=())
     try:
         mapper = Mapper(call, lookup, mapping.prefix, mapping.values(call.params))
-        handler = mapping.handlers.get(call.operation)
+        handler = mapping.handlers.get(call.operation) or mapping.fallback
         if handler is None:
             return Authorization(requests=mapper.default(mapping.renames.get(call.operation)))
         result = handler(mapper)

@@ -17,6 +17,7 @@ from localaws_iam.model import (
 )
 
 Context = dict[str, ContextValue]
+_CALL_PLACEHOLDERS = frozenset({"Partition", "Region", "Account"})
 
 
 class MappingError(UnmappedOperationError):
@@ -113,11 +114,14 @@ class Mapper:
         *,
         values: Mapping[str, str] | None = None,
         types: Iterable[str] | None = None,
+        new: bool = False,
     ) -> list[AuthzRequest]:
         """The dataset's rule: one request per resource type of the action that can be filled.
 
         Required types must all be filled from the request; optional ones are used when they
-        can be; an action without (fillable) resource types is authorized on "*".
+        can be; an action without (fillable) resource types is authorized on "*". With
+        ``new``, a required type that cannot be filled is a resource the call creates: its
+        missing ids become "*" (AWS authorizes e.g. ec2:CreateVolume on volume/*).
         """
         name = action or self.call.operation
         spec = self.spec.action(name)
@@ -133,6 +137,13 @@ class Mapper:
         arns: list[str] = []
         for rtype in chosen:
             built = self.try_arn(rtype, values)
+            if built is None and new and required:
+                wildcard = {
+                    p: "*"
+                    for p in self.spec.arns[rtype].placeholders
+                    if p not in _CALL_PLACEHOLDERS
+                }
+                built = self.try_arn(rtype, {**wildcard, **self.values, **(values or {})})
             if built is not None:
                 arns.append(built)
             elif required:
@@ -236,6 +247,7 @@ class ServiceMapping:
     renames: Mapping[str, str] = field(default_factory=dict)
     handlers: Mapping[str, Handler] = field(default_factory=dict)
     free: frozenset[str] = frozenset()  # operations AWS authorizes for everyone (no request)
+    fallback: Handler | None = None  # replaces the default rule for operations without handler
 
 
 def no_values(params: Mapping[str, Any]) -> dict[str, str]:

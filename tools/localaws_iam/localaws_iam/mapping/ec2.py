@@ -283,6 +283,30 @@ def create_volume(m: Mapper) -> list[AuthzRequest]:
     return requests
 
 
+_CREATES = ("Create", "Allocate", "Import", "Request", "Purchase", "Register")
+
+
+def generic(m: Mapper) -> list[AuthzRequest]:
+    """Other operations: the dataset's rule; creates authorize their new resource as type/*
+    and tag-on-create (TagSpecifications) as RunInstances does."""
+    specs = tag_specs(m.params)
+    new = m.call.operation.startswith(_CREATES)
+    requests = m.default(new=new)
+    if not specs:
+        return requests
+    out: list[AuthzRequest] = []
+    created: list[tuple[str, str]] = []
+    for request in requests:
+        rtype = next((t for t in specs if request.resource.endswith(f":{t}/*")), None)
+        if rtype is None:
+            out.append(request)
+            continue
+        created.append((rtype, request.resource))
+        context = {**request.context, **request_tags(specs[rtype])}
+        out.append(AuthzRequest(request.action, request.resource, context))
+    return out + _create_tags(m, created, specs)
+
+
 HANDLERS = {
     "RunInstances": run_instances,
     "StartInstances": start_instances,
@@ -304,4 +328,4 @@ HANDLERS = {
     "DeleteVolume": volume_action,
 }
 
-MAPPING = ServiceMapping(prefix="ec2", values=values, handlers=HANDLERS)
+MAPPING = ServiceMapping(prefix="ec2", values=values, handlers=HANDLERS, fallback=generic)
