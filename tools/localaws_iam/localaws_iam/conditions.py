@@ -10,7 +10,9 @@ multivalued context keys):
 - a negated operator matches when the request value matches none of the policy values;
 - ``ForAnyValue:``: at least one request value matches (false when the key is absent or empty);
   ``ForAllValues:``: every request value matches (true when the key is absent or empty);
-  with a negated operator the negation applies to each request value;
+  with a negated operator the negation applies to each request value; ``IfExists`` changes
+  nothing under a set qualifier (``ForAnyValue:StringEqualsIfExists`` on an absent key is
+  false on AWS);
 - without a set qualifier, a multivalued key matches a positive operator when any of its values
   matches;
 - ``Null``: ``true`` matches an absent key (or an empty multivalued key), ``false`` a present one;
@@ -240,7 +242,8 @@ class _KeyTest:
         if not values:
             if self.qualifier is None:
                 return self.if_exists or self.negated
-            return self.qualifier == "forallvalues" or self.if_exists
+            # AWS ignores IfExists under a set qualifier: ForAnyValue needs the key.
+            return self.qualifier == "forallvalues"
         test = self.test
         if self.qualifier is None:
             hit = any(test(v, lookup) for v in values)
