@@ -34,7 +34,7 @@ from typing import Any
 from .patterns import (
     ContextLookup,
     Matcher,
-    arn_regex,
+    arn_condition_regex,
     parse_template,
     plain_regex,
     resolve_text,
@@ -86,7 +86,7 @@ def _string_like(values: list[str], variables: bool) -> ValueTest:
 
 
 def _arn_like(values: list[str], variables: bool) -> ValueTest:
-    matcher = Matcher([parse_template(v, variables=variables) for v in values], arn_regex)
+    matcher = Matcher([parse_template(v, variables=variables) for v in values], arn_condition_regex)
 
     def test(value: str, lookup: ContextLookup) -> bool:
         # Arn operators compare the six colon-separated components: a non-ARN never matches.

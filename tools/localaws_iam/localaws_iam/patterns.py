@@ -96,13 +96,24 @@ def plain_regex(parts: Sequence[str | tuple[str]]) -> str:
 
 
 def arn_regex(parts: Sequence[str | tuple[str]]) -> str:
-    """An ARN pattern (Resource, NotResource, Arn* operators).
+    """An ARN pattern in a Resource or NotResource element.
 
     AWS matches the colon-separated segments of an ARN one by one: a wildcard stays inside its
-    segment, except a ``*`` that ends a segment, which extends across later colons. The sixth
-    segment (the resource id) may itself contain colons and slashes: there ``*`` matches
-    anything and ``?`` any one character.
+    segment, except a ``*`` that ends a segment, which extends across later colons
+    (``arn:aws:sqs:*`` covers every queue). The sixth segment (the resource id) may itself
+    contain colons and slashes: there ``*`` matches anything and ``?`` any one character.
     """
+    return _arn_regex(parts, span=True)
+
+
+def arn_condition_regex(parts: Sequence[str | tuple[str]]) -> str:
+    """An ARN pattern in an Arn* condition operator: each of the six components is matched
+    separately and no wildcard crosses a colon before the resource id, so the policy value
+    must spell all six (``arn:aws:sns:*:*:*``, not ``arn:aws:sns:*``)."""
+    return _arn_regex(parts, span=False)
+
+
+def _arn_regex(parts: Sequence[str | tuple[str]], *, span: bool) -> str:
     out: list[str] = []
     colons = 0
     flat: list[tuple[str, bool]] = []  # (char, is_literal)
@@ -121,7 +132,7 @@ def arn_regex(parts: Sequence[str | tuple[str]]) -> str:
         if c == "?":
             out.append("." if in_resource_id else "[^:]")
             continue
-        ends_segment = i + 1 == len(flat) or flat[i + 1] == (":", False)
+        ends_segment = span and (i + 1 == len(flat) or flat[i + 1] == (":", False))
         out.append(".*" if in_resource_id or ends_segment else "[^:]*")
     return "".join(out)
 

@@ -119,6 +119,12 @@ def one(operator: str, policy_value: Any, request_value: Any, key: str = "k") ->
         ("ArnLike", "arn:aws:s3:::b/*", "arn:aws:s3:::b/x/y", True),
         ("ArnLike", "arn:aws:s3:::B/*", "arn:aws:s3:::b/x", False),  # case-sensitive
         ("ArnLike", "*", "not-an-arn", False),  # a non-ARN value never matches
+        # each of the six components is matched on its own: all six must be in the policy
+        ("ArnLike", "arn:aws:sns:*:*:*", "arn:aws:sns:us-east-1:111122223333:t", True),
+        ("ArnLike", "arn:aws:sns:*", "arn:aws:sns:us-east-1:111122223333:t", False),
+        ("ArnLike", "*", "arn:aws:sns:us-east-1:111122223333:t", False),
+        ("ArnLike", "arn:aws:sns:us-*:*:t", "arn:aws:sns:us-east-1:111122223333:t", True),
+        ("ArnLike", "arn:aws:s3:::b/*", "arn:aws:s3:::b/a:b/c", True),  # resource id: anything
         ("ArnLike", "arn:aws:s3:::b/*", ABSENT, False),
         (
             "ArnNotEquals",
