@@ -223,3 +223,25 @@ def test_queue_tags_reach_the_context() -> None:
     lookup = Lookup(tags={QUEUE: {"team": "a"}})
     authz = call("sqs", "SendMessage", lookup, QueueUrl=QUEUE_URL, MessageBody="x")
     assert authz.requests[0].context == {"aws:ResourceTag/team": "a"}
+
+
+def test_a_parameter_that_is_the_resources_arn_is_used() -> None:
+    backup = f"{TABLE}/t/backup/01700000000000-abcdef"
+    assert pairs(call("dynamodb", "DescribeBackup", BackupArn=backup)) == [
+        ("dynamodb:DescribeBackup", backup)
+    ]
+    # A backup ARN is not a table ARN: the restore is authorized on the backup and the target.
+    authz = call("dynamodb", "RestoreTableFromBackup", BackupArn=backup, TargetTableName="new")
+    assert sorted(pairs(authz)) == [
+        ("dynamodb:RestoreTableFromBackup", f"{TABLE}/new"),
+        ("dynamodb:RestoreTableFromBackup", backup),
+    ]
+
+
+def test_required_alternatives_need_one_of_them() -> None:
+    # dynamodb:GetResourcePolicy lists stream* and table*: a table ARN alone is enough.
+    assert pairs(call("dynamodb", "GetResourcePolicy", ResourceArn=f"{TABLE}/t")) == [
+        ("dynamodb:GetResourcePolicy", f"{TABLE}/t")
+    ]
+    with pytest.raises(UnmappedOperationError, match="GetResourcePolicy"):
+        call("dynamodb", "GetResourcePolicy")

@@ -20,6 +20,10 @@ Context = dict[str, ContextValue]
 _CALL_PLACEHOLDERS = frozenset({"Partition", "Region", "Account"})
 
 
+def _squash(name: str) -> str:
+    return name.replace("-", "").replace("_", "").replace(" ", "").lower()
+
+
 class MappingError(UnmappedOperationError):
     """A mapped operation whose request lacks what its resource ARN is built from."""
 
@@ -85,7 +89,8 @@ class Mapper:
         built = self.try_arn(rtype, values, prefix=prefix)
         if built is None:
             spec = self.spec if prefix is None else service(prefix)
-            needed = ", ".join(p for p in spec.arns[rtype].placeholders)
+            known = {*_CALL_PLACEHOLDERS, *self.values, *(values or {})}
+            needed = ", ".join(p for p in spec.arns[rtype].placeholders if p not in known)
             raise self.fail(f"no value for the {rtype} ARN ({needed}) in the request")
         return built
 
@@ -118,10 +123,10 @@ class Mapper:
     ) -> list[AuthzRequest]:
         """The dataset's rule: one request per resource type of the action that can be filled.
 
-        Required types must all be filled from the request; optional ones are used when they
-        can be; an action without (fillable) resource types is authorized on "*". With
-        ``new``, a required type that cannot be filled is a resource the call creates: its
-        missing ids become "*" (AWS authorizes e.g. ec2:CreateVolume on volume/*).
+        Required types are used when the request names them (at least one must be); optional
+        ones when they can be filled; an action without (fillable) resource types is
+        authorized on "*". With ``new``, a required type that cannot be filled is a resource
+        the call creates: its missing ids become "*" (ec2:CreateVolume on volume/*).
         """
         name = action or self.call.operation
         spec = self.spec.action(name)
@@ -135,6 +140,7 @@ class Mapper:
         else:
             required = True
         arns: list[str] = []
+        unfilled: list[str] = []
         for rtype in chosen:
             built = self.try_arn(rtype, values)
             if built is None and new and required:
@@ -144,18 +150,45 @@ class Mapper:
                     if p not in _CALL_PLACEHOLDERS
                 }
                 built = self.try_arn(rtype, {**wildcard, **self.values, **(values or {})})
+            if built is None and required:
+                built = self._arn_parameter(rtype)
             if built is not None:
                 arns.append(built)
-            elif required:
-                raise self.fail(
-                    f"{full} needs a {rtype} ARN and the request has no "
-                    + ", ".join(self.spec.arns[rtype].placeholders)
-                )
+            else:
+                unfilled.append(rtype)
+        if required and not arns:
+            # The reference marks alternatives as required too (dynamodb:GetResourcePolicy:
+            # stream* or table*): the request must name at least one of them.
+            rtype = unfilled[0]
+            raise self.fail(
+                f"{full} needs a {rtype} ARN and the request has no "
+                + ", ".join(self._missing(rtype, values))
+            )
         if not arns:
             return [AuthzRequest(full, "*", dict(context or {}))]
         return [
             AuthzRequest(full, arn, {**self.resource_tags(arn), **(context or {})}) for arn in arns
         ]
+
+    def _arn_parameter(self, rtype: str) -> str | None:
+        """A parameter that already is an ARN of this type: named for it (BackupArn for
+        backup, anomalyDetectorArn for anomaly-detector) or ResourceArn, in its format."""
+        fmt = self.spec.arns[rtype]
+        wanted = _squash(rtype)
+        for name, value in self.params.items():
+            if not (isinstance(value, str) and value.startswith("arn:")):
+                continue
+            base = _squash(name)
+            if not base.endswith("arn"):
+                continue
+            base = base[: -len("arn")]
+            if (base == wanted or base in ("", "resource")) and fmt.matches(value):
+                return value
+        return None
+
+    def _missing(self, rtype: str, values: Mapping[str, str] | None) -> list[str]:
+        known = {*_CALL_PLACEHOLDERS, *self.values, *(values or {})}
+        return [p for p in self.spec.arns[rtype].placeholders if p not in known]
 
     # ------------------------------------------------------------------ tags
     def resource_tags(self, arn: str, *, ec2: bool = False) -> Context:

@@ -70,12 +70,30 @@ class ArnFormat:
     placeholders: tuple[str, ...]
     tag_keys: bool  # the type supports aws:ResourceTag/${TagKey}
 
+    def matches(self, arn: str) -> bool:
+        """Whether ``arn`` has this format (a placeholder spans no ":" and, unless it ends the
+        ARN, no "/")."""
+        return _pattern(self.template).fullmatch(arn) is not None
+
     def fill(self, values: Mapping[str, str]) -> str | None:
         """The ARN with every placeholder filled, or None when a value is missing."""
         try:
             return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.template)
         except KeyError:
             return None
+
+
+@cache
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = _PLACEHOLDER.split(template)
+    # split() alternates literal text and placeholder names: literals at even indexes.
+    last = len(parts) - 2
+    return re.compile(
+        "".join(
+            re.escape(p) if i % 2 == 0 else ("[^:]+" if i == last and not parts[-1] else "[^:/]+")
+            for i, p in enumerate(parts)
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,9 +30,10 @@ def _table_values(name: str) -> dict[str, str]:
 
 def values(params: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for key in ("TableName", "ResourceArn"):
+    for key in ("TableName", "TargetTableName", "TableArn", "ResourceArn"):
         if params.get(key):
             out.update(_table_values(str(params[key])))
+            break
     if params.get("GlobalTableName"):
         out["GlobalTableName"] = str(params["GlobalTableName"])
     if params.get("IndexName"):
