@@ -118,6 +118,15 @@ def test_put_object_with_tagging_also_needs_put_object_tagging() -> None:
     assert authz.requests[1].context["s3:RequestObjectTagKeys"] == ["env", "team"]
 
 
+def test_put_object_with_an_acl_also_needs_put_object_acl() -> None:
+    authz = s3("PutObject", Bucket="b", Key="k", ACL="bucket-owner-full-control")
+    assert pairs(authz) == [
+        ("s3:PutObject", "arn:aws:s3:::b/k"),
+        ("s3:PutObjectAcl", "arn:aws:s3:::b/k"),
+    ]
+    assert authz.requests[0].context["s3:x-amz-acl"] == "bucket-owner-full-control"
+
+
 def test_put_object_plain_is_put_object_only() -> None:
     assert pairs(s3("PutObject", Bucket="b", Key="k")) == [("s3:PutObject", "arn:aws:s3:::b/k")]
 

@@ -105,7 +105,11 @@ def get_object_attributes(m: Mapper) -> Authorization:
     return Authorization(requests=requests, if_missing=_if_missing(m))
 
 
-def _write(m: Mapper, arn: str, bucket: str | None = None) -> list[AuthzRequest]:
+# A write that sets an ACL also needs s3:PutObjectAcl.
+_ACL_PARAMS = ("ACL", "GrantFullControl", "GrantRead", "GrantReadACP", "GrantWriteACP")
+
+
+def _write(m: Mapper, arn: str) -> list[AuthzRequest]:
     context: Context = {}
     sse = m.params.get("ServerSideEncryption")
     if sse:
@@ -116,6 +120,8 @@ def _write(m: Mapper, arn: str, bucket: str | None = None) -> list[AuthzRequest]
     if m.params.get("ACL"):
         context["s3:x-amz-acl"] = str(m.params["ACL"])
     requests = [m.request("PutObject", arn, context)]
+    if any(m.params.get(p) for p in _ACL_PARAMS):
+        requests.append(m.request("PutObjectAcl", arn, context))
     tags = tagging(m.params.get("Tagging"))
     if tags:
         requests.append(m.request("PutObjectTagging", arn, _request_tags(tags)))
