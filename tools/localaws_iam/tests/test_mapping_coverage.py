@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 import pytest
 
-from localaws_iam.mapping import SERVICES, authorization
+from localaws_iam.mapping import SERVICES, authorization, mapped_operations
 from localaws_iam.mapping.dataset import service
 from localaws_iam.model import ServiceCall
 
@@ -175,3 +175,12 @@ def test_renames_point_at_dataset_actions() -> None:
         spec = service(mapping.prefix)
         for operation, action in mapping.renames.items():
             assert spec.action(action) is not None, f"{name}:{operation} -> {action}"
+
+
+def test_mapped_operations_lists_what_has_an_action() -> None:
+    assert mapped_operations("s3", ["HeadObject", "ListObjectsV2", "MakeCoffee"]) == [
+        "HeadObject",
+        "ListObjectsV2",
+    ]
+    assert mapped_operations("sts", ["GetCallerIdentity"]) == ["GetCallerIdentity"]
+    assert mapped_operations("glacier", ["ListVaults"]) == []
