@@ -466,3 +466,40 @@ def test_non_string_context_values_compare_as_their_string_form() -> None:
     assert kind(doc, "s3:ListBucket", context=context) == "allow"
     assert kind(doc, "s3:ListBucket", context={**context, "s3:max-keys": 500}) == "implicit_deny"
     assert kind(doc, "s3:ListBucket", context={**context, "lbp:flag": False}) == "implicit_deny"
+
+
+# ------------------------------------------------------------------ AWS's documented examples
+def test_documented_mfa_guard_denies_role_sessions_everything_but_the_listed_actions() -> None:
+    # AWS's "deny all but IAM self-service without MFA" example: role sessions carry no
+    # aws:MultiFactorAuthPresent key, so BoolIfExists matches and the Deny applies.
+    doc = policy(
+        allow("*"),
+        {
+            "Sid": "DenyAllExceptListedIfNoMFA",
+            "Effect": "Deny",
+            "NotAction": ["iam:ListVirtualMFADevices", "sts:GetSessionToken"],
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+        },
+    )
+    assert kind(doc, "s3:GetObject", "arn:aws:s3:::b/k") == "explicit_deny"
+    assert kind(doc, "sts:GetSessionToken") == "allow"
+    mfa: dict[str, ContextValue] = {"aws:MultiFactorAuthPresent": "true"}
+    assert kind(doc, "s3:GetObject", "arn:aws:s3:::b/k", mfa) == "allow"
+
+
+def test_documented_home_folder_example_with_a_role() -> None:
+    # AWS's per-user home folder example; aws:username does not exist for a role session.
+    doc = policy(
+        allow(
+            "s3:ListBucket",
+            "arn:aws:s3:::amzn-s3-demo-bucket",
+            Condition={"StringLike": {"s3:prefix": ["", "home/", "home/${aws:username}/*"]}},
+        ),
+        allow("s3:*", "arn:aws:s3:::amzn-s3-demo-bucket/home/${aws:username}/*"),
+    )
+    bucket = "arn:aws:s3:::amzn-s3-demo-bucket"
+    assert kind(doc, "s3:ListBucket", bucket, {"s3:prefix": ""}) == "allow"
+    assert kind(doc, "s3:ListBucket", bucket, {"s3:prefix": "home/"}) == "allow"
+    assert kind(doc, "s3:ListBucket", bucket, {"s3:prefix": "home/my-fn/"}) == "implicit_deny"
+    assert kind(doc, "s3:GetObject", bucket + "/home/my-fn/x") == "implicit_deny"
