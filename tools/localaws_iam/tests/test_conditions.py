@@ -240,6 +240,10 @@ def test_variables_only_substituted_in_string_and_arn_operators() -> None:
     assert not check({"StringEquals": {"k": "${aws:username}"}}, {"k": ""})
     assert check({"StringNotEquals": {"k": "${aws:username}"}}, {"k": "x"})
     assert check({"StringEquals": {"k": "${aws:username, 'nobody'}"}}, {"k": "nobody"})
+    # spaces around the key and default; '' is a quote inside the default
+    assert check({"StringEquals": {"k": "${ aws:username , 'it''s' }"}}, {"k": "it's"})
+    # an unterminated variable is plain text
+    assert check({"StringEquals": {"k": "${aws:username"}}, {"k": "${aws:username"})
     assert check(
         {"Bool": {"k": "${aws:SecureTransport}"}}, {"aws:securetransport": "true", "k": "true"}
     )
