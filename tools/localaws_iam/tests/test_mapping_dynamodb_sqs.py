@@ -159,6 +159,14 @@ def test_streams_get_records_reads_the_stream_from_localstacks_iterator() -> Non
     assert pairs(authz) == [("dynamodb:GetRecords", stream)]
 
 
+def test_streams_of_a_table_with_customer_key_need_decrypt() -> None:
+    stream = f"{TABLE}/t/stream/2026-01-01T00:00:00.000"
+    lookup = Lookup(keys={f"{TABLE}/t": KEY})
+    authz = call("dynamodbstreams", "GetRecords", lookup, ShardIterator=f"{stream}|1|x")
+    assert pairs(authz) == [("dynamodb:GetRecords", stream), ("kms:Decrypt", KEY)]
+    assert authz.requests[1].context["kms:ViaService"] == f"dynamodb.{REGION}.amazonaws.com"
+
+
 def test_streams_get_records_without_stream_is_not_guessed() -> None:
     with pytest.raises(UnmappedOperationError, match="StreamArn"):
         call("dynamodbstreams", "GetRecords", ShardIterator="opaque")

@@ -18,6 +18,8 @@ from localaws_iam.model import (
 
 Context = dict[str, ContextValue]
 _CALL_PLACEHOLDERS = frozenset({"Partition", "Region", "Account"})
+# kms:ViaService names the service endpoint, which differs from botocore's name for some.
+_VIA = {"dynamodbstreams": "dynamodb"}
 
 
 def _squash(name: str) -> str:
@@ -232,7 +234,8 @@ class Mapper:
             return []
         region = region or self.call.region
         context: Context = {
-            "kms:ViaService": f"{via or self.call.service}.{region}.amazonaws.com",
+            "kms:ViaService": f"{via or _VIA.get(self.call.service, self.call.service)}"
+            f".{region}.amazonaws.com",
             "kms:CallerAccount": self.call.account,
         }
         for k, v in (encryption_context or {}).items():

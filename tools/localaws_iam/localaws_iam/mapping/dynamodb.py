@@ -196,7 +196,8 @@ MAPPING = ServiceMapping(prefix="dynamodb", values=values, handlers=HANDLERS)
 def get_records(m: Mapper) -> list[AuthzRequest]:
     if "StreamLabel" not in m.values:
         raise m.fail("GetRecords: the ShardIterator does not name its stream (pass StreamArn)")
-    return m.default("GetRecords")
+    # Stream records of a table under a customer key are decrypted with the reader's rights.
+    return m.default("GetRecords") + _kms(m, m.arn("table"))
 
 
 STREAMS_MAPPING = ServiceMapping(
