@@ -296,3 +296,32 @@ def test_s3_notification_needs_the_function_permission(
     error = refused.value.response["Error"]
     assert error["Code"] == "InvalidArgument"
     assert error["Message"] == "Unable to validate the following destination configurations"
+
+
+def test_event_source_mapping_needs_the_role_to_read_the_queue(
+    enforcement: Any, make_role: Any, make_function: Any, make_queue: Any, lambda_client: Any
+) -> None:
+    _, queue_arn = make_queue()
+    blind = make_function(make_role())
+    reader = make_function(
+        make_role(
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                "Resource": queue_arn,
+            }
+        )
+    )
+
+    with pytest.raises(ClientError) as refused:
+        lambda_client.create_event_source_mapping(FunctionName=blind, EventSourceArn=queue_arn)
+    mapping = lambda_client.create_event_source_mapping(
+        FunctionName=reader, EventSourceArn=queue_arn
+    )
+    lambda_client.delete_event_source_mapping(UUID=mapping["UUID"])
+
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert (
+        "execution role does not have permissions to call ReceiveMessage on SQS" in error["Message"]
+    )

@@ -44,6 +44,34 @@ _MAPPING_NAMES = {"cloudwatch": "monitoring"}
 _INVOKING_SERVICES = {"s3", "sns", "events", "scheduler"}
 _INVOKE_OPERATIONS = {"Invoke", "InvokeAsync", "InvokeWithResponseStream"}
 _MISSING_STATUS = 404
+# What Lambda's event source poller needs on the source, and the error CreateEventSourceMapping
+# answers without it (AWS's wording; the Terraform provider retries on it while IAM propagates).
+# dynamodb:ListStreams has no resource type ("*") and is not checked against the stream.
+_POLLING_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "sqs": (
+        ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+        "The provided execution role does not have permissions to call ReceiveMessage on SQS",
+    ),
+    "kinesis": (
+        (
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:DescribeStream",
+            "kinesis:ListShards",
+        ),
+        "Cannot access stream {arn}. Please ensure the role can perform the GetRecords, "
+        "GetShardIterator, DescribeStream, and ListShards Actions on your stream in IAM.",
+    ),
+    "dynamodb": (
+        (
+            "dynamodb:GetRecords",
+            "dynamodb:GetShardIterator",
+            "dynamodb:DescribeStream",
+        ),
+        "Cannot access stream {arn}. Please ensure the role can perform the GetRecords, "
+        "GetShardIterator, DescribeStream, and ListStreams Actions on your stream in IAM.",
+    ),
+}
 
 
 class _State:
@@ -94,6 +122,8 @@ class IamRequestHandler:
             invoker = internal.get("service_principal")
             if invoker in _INVOKING_SERVICES:
                 self._check_invoker(context, str(invoker), internal.get("source_arn"))
+        if service == "lambda" and operation == "CreateEventSourceMapping":
+            self._check_event_source(context)
         key = access_key_id(context.request.headers, context.request.args)
         if not key or not is_session_key(key):
             return
@@ -167,6 +197,48 @@ class IamRequestHandler:
         LOG.warning("IAM %s: %s", "denied" if enforcing else "would deny (report)", message)
         if enforcing:
             raise CommonServiceException("AccessDeniedException", message, status_code=403)
+
+    @staticmethod
+    def _check_event_source(context: RequestContext) -> None:
+        """Lambda checks, on create, that the function's role may read the event source."""
+        from localstack.services.lambda_.invocation.models import lambda_stores  # noqa: PLC0415
+
+        request = context.service_request or {}
+        source = str(request.get("EventSourceArn") or "")
+        needed = _POLLING_ACTIONS.get(source.split(":")[2] if source.count(":") >= 5 else "")
+        if needed is None:
+            return
+        name = str(request.get("FunctionName") or "")
+        account, region = context.account_id, context.region
+        if name.startswith("arn:"):
+            parts = name.split(":")
+            region, account, name = parts[3], parts[4], parts[6]
+        function = lambda_stores[account][region].functions.get(name.split(":")[0])
+        if function is None:
+            return
+        role_arn = str(function.latest().config.role)
+        role_name = role_arn.rsplit("/", 1)[-1]
+        principal = Principal(
+            arn=f"arn:{context.partition or 'aws'}:sts::{account}:assumed-role/{role_name}/{name}",
+            role_arn=role_arn,
+            role_name=role_name,
+            session_name=name,
+            account=role_arn.split(":")[4] or account,
+        )
+        policies = _State.identities.policies(principal)
+        actions, message = needed
+        requests = [AuthzRequest(action, source) for action in actions]
+        refusal = _State.enforcer.authorize_missing(
+            principal,
+            policies,
+            ServiceCall(source.split(":")[2], "EventSourceMapping", {}, region, account),
+            requests,
+            function=name + " (Lambda service)",
+        )
+        if refusal is not None:
+            raise CommonServiceException(
+                "InvalidParameterValueException", message.format(arn=source), status_code=400
+            )
 
 
 class IamResponseHandler:
