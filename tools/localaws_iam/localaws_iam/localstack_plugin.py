@@ -29,7 +29,7 @@ from localstack.runtime import hooks
 from .credentials import access_key_id, is_session_key
 from .enforcement import Enforcer, Refusal, Timings, service_principal_allows
 from .identity import Identities, RolePolicies
-from .lookup import LocalStackLookup
+from .lookup import LocalStackLookup, log_group_exists
 from .model import AuthzRequest, Principal, ServiceCall
 from .report import render_markdown
 from .settings import VARIABLE, Mode, mode_from_environment
@@ -110,6 +110,19 @@ def _function_of(principal: Principal, context: RequestContext) -> str:
     return principal.session_name
 
 
+def _tolerated(context: RequestContext, service: str, operation: str) -> bool:
+    """LocalStack's Lambda log writer creates the log group whenever the *stream* is missing;
+    the Lambda service on AWS writes to an existing group with only CreateLogStream and
+    PutLogEvents. So its CreateLogGroup of an existing group is answered by the service
+    (ResourceAlreadyExists), not refused."""
+    if context.internal_request_params is None or service != "logs":
+        return False
+    if operation != "CreateLogGroup":
+        return False
+    group = str((context.service_request or {}).get("logGroupName") or "")
+    return log_group_exists(context.account_id, context.region, group)
+
+
 class IamRequestHandler:
     def __call__(self, chain: HandlerChain, context: RequestContext, response: Response) -> None:
         enforcer = _State.enforcer
@@ -128,7 +141,7 @@ class IamRequestHandler:
         if not key or not is_session_key(key):
             return
         principal = _State.identities.principal(key, context.account_id)
-        if principal is None:
+        if principal is None or _tolerated(context, service, operation):
             return
         policies = _State.identities.policies(
             principal, _State.identities.session_policy(key, context.account_id)

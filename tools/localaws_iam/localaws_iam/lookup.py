@@ -264,6 +264,10 @@ def _logs_key(partition: str, service: str, region: str, account: str, resource:
     return group.kms_key_id if group is not None else None
 
 
+def log_group_exists(account: str, region: str, name: str) -> bool:
+    return bool(_safely(f"log group {name}", lambda: _logs_group(region, account, name)))
+
+
 # ---------------------------------------------------------------------------- Lambda
 def _lambda_tags(partition: str, service: str, region: str, account: str, resource: str) -> Any:
     from localstack.services.lambda_.invocation.models import lambda_stores  # noqa: PLC0415
