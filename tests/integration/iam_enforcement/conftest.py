@@ -50,6 +50,9 @@ from botocore.exceptions import ClientError
 
 
 def handler(event, context):
+    if "Records" in event:  # a notification (SNS, S3): its content goes to the log
+        print(json.dumps(event))
+        return {"ok": True}
     if event.get("print"):
         print(event["print"])
     if event.get("fail"):

@@ -334,3 +334,93 @@ def test_event_source_mapping_needs_the_role_to_read_the_queue(
     assert (
         "execution role does not have permissions to call ReceiveMessage on SQS" in error["Message"]
     )
+
+
+def _invoked(logs: Any, function: str, marker: str) -> bool:
+    return any(marker in m for m in _log_messages(logs, function))
+
+
+def test_sns_invokes_a_function_only_with_its_permission(
+    enforcement: Any,
+    wait_for: Any,
+    make_role: Any,
+    make_function: Any,
+    lambda_client: Any,
+    session: Any,
+    run_id: str,
+) -> None:
+    sns, logs = session.client("sns"), session.client("logs")
+    topic = sns.create_topic(Name=f"lbp-iam-{run_id}-topic")["TopicArn"]
+    try:
+        function = make_function(make_role())
+        arn = lambda_client.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+        sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=arn)
+
+        sns.publish(TopicArn=topic, Message=json.dumps({"print": "without permission"}))
+        time.sleep(5)  # SNS delivers to Lambda within a second when it may
+        invoked_without = _invoked(logs, function, "without permission")
+        lambda_client.add_permission(
+            FunctionName=function,
+            StatementId="sns",
+            Action="lambda:InvokeFunction",
+            Principal="sns.amazonaws.com",
+            SourceArn=topic,
+        )
+        sns.publish(TopicArn=topic, Message=json.dumps({"print": "with permission"}))
+
+        assert not invoked_without, "SNS invoked a function whose policy does not allow it"
+        wait_for(
+            lambda: _invoked(logs, function, "with permission"),
+            timeout=60,
+            what="SNS to invoke the function once its policy allows it",
+        )
+    finally:
+        sns.delete_topic(TopicArn=topic)
+
+
+def test_eventbridge_invokes_a_function_only_with_its_permission(
+    enforcement: Any,
+    wait_for: Any,
+    make_role: Any,
+    make_function: Any,
+    lambda_client: Any,
+    session: Any,
+    run_id: str,
+) -> None:
+    events, logs = session.client("events"), session.client("logs")
+    rule = f"lbp-iam-{run_id}-rule"
+    source = f"lbp.iam.{run_id}"
+    rule_arn = events.put_rule(Name=rule, EventPattern=json.dumps({"source": [source]}))["RuleArn"]
+    try:
+        function = make_function(make_role())
+        arn = lambda_client.get_function(FunctionName=function)["Configuration"]["FunctionArn"]
+        events.put_targets(
+            Rule=rule,
+            Targets=[{"Id": "fn", "Arn": arn, "InputPath": "$.detail"}],
+        )
+
+        def send(marker: str) -> None:
+            detail = json.dumps({"print": marker})
+            events.put_events(Entries=[{"Source": source, "DetailType": "test", "Detail": detail}])
+
+        send("without permission")
+        time.sleep(5)  # EventBridge delivers within a second when it may
+        invoked_without = _invoked(logs, function, "without permission")
+        lambda_client.add_permission(
+            FunctionName=function,
+            StatementId="events",
+            Action="lambda:InvokeFunction",
+            Principal="events.amazonaws.com",
+            SourceArn=rule_arn,
+        )
+        send("with permission")
+
+        assert not invoked_without, "EventBridge invoked a function whose policy does not allow it"
+        wait_for(
+            lambda: _invoked(logs, function, "with permission"),
+            timeout=60,
+            what="EventBridge to invoke the function once its policy allows it",
+        )
+    finally:
+        events.remove_targets(Rule=rule, Ids=["fn"])
+        events.delete_rule(Name=rule)
