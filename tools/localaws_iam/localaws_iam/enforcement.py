@@ -97,9 +97,10 @@ class Enforcer:
 
     def _register(self, principal: Principal, policies: RolePolicies, function: str | None) -> None:
         # The report lists each role's statements; re-read only when the policies changed.
-        if self._registered.get(principal.arn) is not policies:
+        key = function or principal.session_name
+        if self._registered.get(key) is not policies:
             self.report.register_policies(principal, policies.documents, function)
-            self._registered[principal.arn] = policies
+            self._registered[key] = policies
 
     def _record(self, principal: Principal, decision: Decision, function: str | None) -> None:
         self.report.record(principal, decision, function)

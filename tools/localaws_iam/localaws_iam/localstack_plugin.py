@@ -98,15 +98,18 @@ def _raise(refusal: Refusal) -> None:
 
 def _function_of(principal: Principal, context: RequestContext) -> str:
     """Which function a session acts for: its session name (the worker's), or for the Lambda
-    service's own sessions (random names) the function named by the source ARN / log group."""
-    params = context.internal_request_params or {}
+    service's own sessions (internal calls, often with random session names) the function named
+    by the source ARN or the log group, so the report counts them with the function."""
+    params = context.internal_request_params
+    if params is None:
+        return principal.session_name
     source = str(params.get("source_arn") or "")
     if ":function:" in source:
-        return source.split(":function:", 1)[1].split(":", 1)[0] + " (Lambda service)"
+        return source.split(":function:", 1)[1].split(":", 1)[0]
     request = context.service_request or {}
     group = str(request.get("logGroupName") or "")
     if group.startswith("/aws/lambda/"):
-        return group.removeprefix("/aws/lambda/") + " (Lambda service)"
+        return group.removeprefix("/aws/lambda/")
     return principal.session_name
 
 
@@ -246,7 +249,7 @@ class IamRequestHandler:
             policies,
             ServiceCall(source.split(":")[2], "EventSourceMapping", {}, region, account),
             requests,
-            function=name + " (Lambda service)",
+            function=name,
         )
         if refusal is not None:
             raise CommonServiceException(

@@ -118,13 +118,18 @@ class IamReport:
     def __init__(self, mode: Mode = "enforce") -> None:
         self.mode: Mode = mode
         self._lock = threading.Lock()
-        self._subjects: dict[str, _Subject] = {}  # by session ARN
+        # By function: the function's own session and the Lambda service's sessions acting for it
+        # with the same role (logs, destinations, pollers) count together.
+        self._subjects: dict[str, _Subject] = {}
 
     def _subject(self, principal: Principal, function: str | None) -> _Subject:
-        subject = self._subjects.get(principal.arn)
+        name = function or principal.session_name
+        subject = self._subjects.get(name)
         if subject is None:
-            subject = _Subject(function or principal.session_name, principal)
-            self._subjects[principal.arn] = subject
+            subject = _Subject(name, principal)
+            self._subjects[name] = subject
+        elif principal.session_name == name and subject.principal.session_name != name:
+            subject.principal = principal  # show the function's own session, not a service's
         return subject
 
     def register_policies(
@@ -133,7 +138,7 @@ class IamReport:
         """The role's current policies (call again when they change: the latest set counts).
 
         Cheap to call per request with the same policies: an unchanged set is not re-read."""
-        subject = self._subjects.get(principal.arn)
+        subject = self._subjects.get(function or principal.session_name)
         if subject is not None and (
             subject.policies is policies or tuple(subject.policies) == tuple(policies)
         ):
