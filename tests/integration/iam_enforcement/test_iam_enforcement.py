@@ -422,3 +422,35 @@ def test_eventbridge_invokes_a_function_only_with_its_permission(
     finally:
         events.remove_targets(Rule=rule, Ids=["fn"])
         events.delete_rule(Name=rule)
+
+
+def test_queue_under_a_customer_key_needs_the_kms_permissions(
+    enforcement: Any, make_role: Any, make_function: Any, call: Any, session: Any, run_id: str
+) -> None:
+    kms, sqs = session.client("kms"), session.client("sqs")
+    key = kms.create_key(Description=f"lbp-iam-{run_id}")["KeyMetadata"]["Arn"]
+    url = sqs.create_queue(
+        QueueName=f"lbp-iam-{run_id}-encrypted", Attributes={"KmsMasterKeyId": key}
+    )["QueueUrl"]
+    try:
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        send = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn}
+        use_key = {
+            "Effect": "Allow",
+            "Action": ["kms:GenerateDataKey", "kms:Decrypt"],
+            "Resource": key,
+        }
+        without_key = make_function(make_role(send))
+        with_key = make_function(make_role(send, use_key))
+
+        refused = call(without_key, "sqs", "send_message", QueueUrl=url, MessageBody="m")
+        sent = call(with_key, "sqs", "send_message", QueueUrl=url, MessageBody="m")
+
+        message = _denied(refused, "KMS.AccessDeniedException", "kms:GenerateDataKey")
+        assert key in message
+        assert sent["ok"], sent
+    finally:
+        sqs.delete_queue(QueueUrl=url)
+        kms.schedule_key_deletion(KeyId=key, PendingWindowInDays=7)

@@ -44,6 +44,13 @@ _ERRORS: dict[str, tuple[str, int]] = {
     "stepfunctions": ("AccessDeniedException", 400),
 }
 _DEFAULT = ("AccessDeniedException", 403)
+# When the refused action is the KMS call a service makes with the caller's credentials (a
+# resource under a customer-managed key), some services answer with their own KMS error.
+_KMS_ERRORS: dict[str, tuple[str, int]] = {
+    "sqs": ("KMS.AccessDeniedException", 400),
+    "sns": ("KMSAccessDenied", 400),
+    "kinesis": ("KMSAccessDeniedException", 400),
+}
 
 
 def error_code(service: str) -> tuple[str, int]:
@@ -77,6 +84,8 @@ def denial_message(principal_arn: str, decision: Decision, service: str) -> str:
 
 def denial_error(principal_arn: str, decision: Decision, service: str) -> ServiceError:
     code, status = error_code(service)
+    if decision.request.action.lower().startswith("kms:") and service in _KMS_ERRORS:
+        code, status = _KMS_ERRORS[service]
     return ServiceError(code, status, denial_message(principal_arn, decision, service))
 
 

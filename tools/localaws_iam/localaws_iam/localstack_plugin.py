@@ -29,7 +29,7 @@ from localstack.runtime import hooks
 from .credentials import access_key_id, is_session_key
 from .enforcement import Enforcer, Refusal, Timings, service_principal_allows
 from .identity import Identities, RolePolicies
-from .lookup import LocalStackLookup, log_group_exists
+from .lookup import LocalStackLookup, forget_kinesis_keys, log_group_exists
 from .model import AuthzRequest, Principal, ServiceCall
 from .report import render_markdown
 from .settings import VARIABLE, Mode, mode_from_environment
@@ -44,6 +44,7 @@ _MAPPING_NAMES = {"cloudwatch": "monitoring"}
 _INVOKING_SERVICES = {"s3", "sns", "events", "scheduler"}
 _INVOKE_OPERATIONS = {"Invoke", "InvokeAsync", "InvokeWithResponseStream"}
 _MISSING_STATUS = 404
+_KINESIS_ENCRYPTION_OPERATIONS = {"StartStreamEncryption", "StopStreamEncryption", "DeleteStream"}
 # What Lambda's event source poller needs on the source, and the error CreateEventSourceMapping
 # answers without it (AWS's wording; the Terraform provider retries on it while IAM propagates).
 # dynamodb:ListStreams has no resource type ("*") and is not checked against the stream.
@@ -138,6 +139,8 @@ class IamRequestHandler:
             invoker = internal.get("service_principal")
             if invoker in _INVOKING_SERVICES:
                 self._check_invoker(context, str(invoker), internal.get("source_arn"))
+        if service == "kinesis" and operation in _KINESIS_ENCRYPTION_OPERATIONS:
+            forget_kinesis_keys()
         if service == "lambda" and operation == "CreateEventSourceMapping":
             self._check_event_source(context)
         key = access_key_id(context.request.headers, context.request.args)

@@ -7,6 +7,7 @@ None, which the mapper treats as "no tags" / "no customer-managed key".
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -140,7 +141,7 @@ def _s3_key(partition: str, service: str, region: str, account: str, resource: s
         obj = bucket.objects.get(key)
         if obj is None:
             return None
-        if str(obj.sse or "").startswith("aws:kms"):
+        if str(obj.encryption or "").startswith("aws:kms"):
             return obj.kms_key_id
         return None
     rule = bucket.encryption_rule or {}
@@ -241,9 +242,34 @@ def _ssm_key(partition: str, service: str, region: str, account: str, resource: 
     if found is None:
         return None
     _, parameter = found
-    if parameter.type != "SecureString":
+    if parameter.parameter_type != "SecureString":
         return None
     return parameter.keyid or "alias/aws/ssm"
+
+
+# ---------------------------------------------------------------------------- Kinesis
+# Stream encryption lives in kinesis-mock (a separate process): asked with the account's own
+# credentials (unrestricted), cached briefly, and forgotten when a request changes encryption.
+KINESIS_KEY_TTL = 5.0
+_kinesis_keys: dict[str, tuple[float, str | None]] = {}
+
+
+def forget_kinesis_keys() -> None:
+    _kinesis_keys.clear()
+
+
+def _kinesis_key(partition: str, service: str, region: str, account: str, resource: str) -> Any:
+    from localstack.aws.connect import connect_to  # noqa: PLC0415
+
+    arn = f"arn:{partition}:kinesis:{region}:{account}:{resource}"
+    cached = _kinesis_keys.get(arn)
+    if cached is not None and time.monotonic() - cached[0] < KINESIS_KEY_TTL:
+        return cached[1]
+    client = connect_to(aws_access_key_id=account, region_name=region).kinesis
+    summary = client.describe_stream_summary(StreamARN=arn)["StreamDescriptionSummary"]
+    key = summary.get("KeyId") if summary.get("EncryptionType") == "KMS" else None
+    _kinesis_keys[arn] = (time.monotonic(), key)
+    return key
 
 
 # ---------------------------------------------------------------------------- Logs
@@ -299,4 +325,5 @@ _KEY_READERS: dict[str, _Reader] = {
     "ssm": _ssm_key,
     "logs": _logs_key,
     "kms": _kms_key,
+    "kinesis": _kinesis_key,
 }

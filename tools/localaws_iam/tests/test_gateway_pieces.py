@@ -102,3 +102,16 @@ def test_s3_quotes_the_resource_ec2_prefixes_its_sentence_sns_capitalises() -> N
 def test_actions_without_resource_type_name_no_resource() -> None:
     error = denial_error(SESSION, _decision("implicit_deny", "ec2:DescribeInstances", "*"), "ec2")
     assert "perform: ec2:DescribeInstances because no identity-based policy" in error.message
+
+
+def test_kms_refusals_use_the_service_kms_error_where_it_has_one() -> None:
+    key = "arn:aws:kms:us-east-1:000000000000:key/k"
+    sqs = denial_error(SESSION, _decision("implicit_deny", "kms:GenerateDataKey", key), "sqs")
+    assert (sqs.code, sqs.status) == ("KMS.AccessDeniedException", 400)
+    kinesis = denial_error(
+        SESSION, _decision("implicit_deny", "kms:GenerateDataKey", key), "kinesis"
+    )
+    assert kinesis.code == "KMSAccessDeniedException"
+    s3 = denial_error(SESSION, _decision("implicit_deny", "kms:Decrypt", key), "s3")
+    assert (s3.code, s3.status) == ("AccessDenied", 403)
+    assert "kms:Decrypt on resource" in s3.message
