@@ -40,8 +40,10 @@ ROUTE = "/_lbp/iam"
 
 # LocalStack (botocore) service name -> the name the request mapping uses.
 _MAPPING_NAMES = {"cloudwatch": "monitoring"}
-# Services that invoke a function only when its resource-based policy allows them.
-_INVOKING_SERVICES = {"s3", "sns", "events", "scheduler"}
+# Services that invoke a function only when its resource-based policy allows them. (EventBridge
+# Scheduler is not one: it invokes with the schedule's execution role, authorized like any
+# role session.)
+_INVOKING_SERVICES = {"s3", "sns", "events"}
 _INVOKE_OPERATIONS = {"Invoke", "InvokeAsync", "InvokeWithResponseStream"}
 _MISSING_STATUS = 404
 _KINESIS_ENCRYPTION_OPERATIONS = {"StartStreamEncryption", "StopStreamEncryption", "DeleteStream"}
