@@ -17,6 +17,7 @@ import dataclasses
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,7 @@ class IamRequestHandler:
         key = access_key_id(context.request.headers, context.request.args)
         if not key or not is_session_key(key):
             return
+        started = time.perf_counter()
         principal = _State.identities.principal(key, context.account_id)
         if principal is None or _tolerated(context, service, operation):
             return
@@ -164,7 +166,7 @@ class IamRequestHandler:
         )
         function = _function_of(principal, context)
         refusal, if_missing = enforcer.authorize(
-            principal, policies, call, _State.lookup, function=function
+            principal, policies, call, _State.lookup, function=function, started=started
         )
         if refusal is not None:
             _raise(refusal)
