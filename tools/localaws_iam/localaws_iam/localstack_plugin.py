@@ -153,9 +153,7 @@ class IamRequestHandler:
         principal = _State.identities.principal(key, context.account_id)
         if principal is None or _tolerated(context, service, operation):
             return
-        policies = _State.identities.policies(
-            principal, _State.identities.session_policy(key, context.account_id)
-        )
+        policies = _State.identities.policies(principal, _State.identities.session_policy(key))
         call = ServiceCall(
             service=_MAPPING_NAMES.get(service, service),
             operation=operation,
