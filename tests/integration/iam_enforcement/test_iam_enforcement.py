@@ -38,7 +38,7 @@ def test_function_runs_as_an_assumed_role_session_named_after_it(
     enforcement: Any, make_role: Any, make_function: Any, call: Any, account: str
 ) -> None:
     """The identity every other test relies on. It holds with LBP_IAM=off too (it checks who
-    the function is, not what it may do); on a plain LocalStack it holds as well."""
+    the function is, not what it may do)."""
     role = make_role({"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"})
     function = make_function(role)
 
