@@ -56,7 +56,7 @@ variable "tombstone_ttl_days" {
 }
 
 variable "fetch_content_type" {
-  description = "Look up each created object's Content-Type with HeadObject (one extra S3 request per object; needs s3:GetObject on the buckets)."
+  description = "Look up each created object's Content-Type with HeadObject (one extra S3 request per object; the role then gets s3:GetObject, s3:GetObjectVersion and s3:ListBucket on the buckets, so a key deleted before the lookup answers 404 and is indexed without a content type)."
   type        = bool
   default     = false
 }
@@ -81,6 +81,11 @@ variable "indexer" {
   validation {
     condition     = var.indexer.timeout >= 1 && var.indexer.timeout <= 900
     error_message = "indexer.timeout: 1-900 seconds."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.indexer.environment_variables), ["TABLE_NAME", "TOMBSTONE_TTL_DAYS", "FETCH_CONTENT_TYPE", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "indexer.environment_variables: TABLE_NAME, TOMBSTONE_TTL_DAYS, FETCH_CONTENT_TYPE and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use tombstone_ttl_days and fetch_content_type."
   }
 }
 
