@@ -90,7 +90,7 @@ variable "indexer" {
 }
 
 variable "api" {
-  description = "The synchronous query API. auth_type AWS_IAM (default) requires SigV4-signed requests on both the function URL and the REST API; NONE makes both public."
+  description = "The synchronous query API, on a function URL and a REST API, both requiring SigV4-signed requests (auth_type AWS_IAM, the only value: a public API over the index is not offered)."
   type = object({
     enabled       = optional(bool, true)
     auth_type     = optional(string, "AWS_IAM")
@@ -102,8 +102,8 @@ variable "api" {
   default = {}
 
   validation {
-    condition     = contains(["AWS_IAM", "NONE"], var.api.auth_type)
-    error_message = "api.auth_type: AWS_IAM or NONE."
+    condition     = var.api.auth_type == "AWS_IAM"
+    error_message = "api.auth_type: only AWS_IAM (SigV4-signed requests). NONE, a public and unthrottled API over every indexed key, is not offered; put your own authorizer in front of the REST API if you need other callers."
   }
 
   validation {

@@ -120,3 +120,23 @@ run "failure_queue_refuses_plain_http" {
     error_message = "the TLS-only policy is attached to the on-failure queue"
   }
 }
+
+run "no_public_api" {
+  command = plan
+
+  variables {
+    api = { auth_type = "NONE" }
+  }
+
+  # A public, unthrottled listing of every indexed key is not offered: SigV4 (AWS_IAM) only.
+  expect_failures = [var.api]
+}
+
+run "both_api_paths_are_iam_only" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function_url.this[0].authorization_type == "AWS_IAM" && aws_api_gateway_method.proxy[0].authorization == "AWS_IAM"
+    error_message = "function URL and REST API require SigV4"
+  }
+}
