@@ -65,7 +65,6 @@ module "s3_object_index" {
     environment_variables  = var.s3_object_index.indexer_environment
     maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
   }
-  api                   = { auth_type = var.s3_object_index.api_auth_type }
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -123,7 +122,8 @@ module "alarm_notifier" {
     sms_subscriptions   = var.alarm_notifier.topic_sms_subscriptions
   }
   webhook = (var.alarm_notifier.webhook_url_parameter_name == null && !nonsensitive(var.alarm_notifier_webhook_url != null)) ? null : {
-    url_parameter_name = var.alarm_notifier.webhook_url_parameter_name
+    url_parameter_name        = var.alarm_notifier.webhook_url_parameter_name
+    url_parameter_kms_key_arn = var.alarm_notifier.webhook_url_parameter_kms_key_arn
   }
   webhook_url           = var.alarm_notifier_webhook_url
   function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
@@ -173,6 +173,7 @@ module "ec2_scheduler" {
   rule_enabled          = var.ec2_scheduler.rule_enabled
   enforced              = var.ec2_scheduler.enforced
   dry_run               = var.ec2_scheduler.dry_run
+  kms_key_arns          = var.ec2_scheduler.kms_key_arns
   log_retention_in_days = var.log_retention_in_days
 }
 

@@ -65,7 +65,6 @@ variable "enable_s3_object_index" {
 variable "s3_object_index" {
   description = "Settings passed to modules/s3-object-index (see its README)."
   type = object({
-    api_auth_type          = optional(string, "AWS_IAM")
     tombstone_ttl_days     = optional(number, 7)
     indexer_environment    = optional(map(string), {})
     indexer_retry_attempts = optional(number, 2)
@@ -125,7 +124,9 @@ variable "alarm_notifier" {
     topic_email_subscriptions  = optional(list(string), [])
     topic_sms_subscriptions    = optional(list(string), [])
     webhook_url_parameter_name = optional(string)
-    retry_attempts             = optional(number, 2)
+    # The customer managed key of that parameter (the function needs kms:Decrypt on it).
+    webhook_url_parameter_kms_key_arn = optional(string)
+    retry_attempts                    = optional(number, 2)
   })
   default = {}
 }
@@ -188,6 +189,9 @@ variable "ec2_scheduler" {
     rule_enabled        = optional(bool, true)
     enforced            = optional(bool, false)
     dry_run             = optional(bool, false)
+    # Customer managed keys of the scheduled instances' EBS volumes (StartInstances needs
+    # kms:CreateGrant on them).
+    kms_key_arns = optional(list(string), [])
   })
   default = {}
 }
@@ -233,9 +237,9 @@ variable "ebs_snapshot_backup" {
 }
 
 variable "enable_fleet_provisioner" {
-  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda (launches real instances)."
+  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda. Off by default: it launches real instances (five by default) on the first scheduled run. `make demo` turns it on for the local AWS."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "fleet_provisioner" {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,10 @@ class Terraform:
             )
         return result.stdout
 
-    def apply(self) -> str:
+    def apply(self, variables: Mapping[str, str] | None = None) -> str:
         self.run("init", "-input=false", "-no-color")
-        output = self.run("apply", "-input=false", "-auto-approve", "-no-color")
+        flags = [f"-var={name}={value}" for name, value in (variables or {}).items()]
+        output = self.run("apply", "-input=false", "-auto-approve", "-no-color", *flags)
         return summary_line(output)
 
     def outputs(self) -> dict[str, Any]:
