@@ -21,7 +21,7 @@ run "only_cloudwatch_of_this_account_publishes_alarms_by_default" {
   # Every principal of the account could publish (and forge alarms relayed to email and the
   # webhook) when the account root was granted sns:Publish.
   assert {
-    condition = [for s in data.aws_iam_policy_document.alarm_topic.statement : s.sid if s.effect != "Deny" && contains(tolist(s.actions), "sns:Publish")] == ["CloudWatchAlarmsOfThisAccountPublish"]
+    condition     = [for s in data.aws_iam_policy_document.alarm_topic.statement : s.sid if s.effect != "Deny" && contains(tolist(s.actions), "sns:Publish")] == ["CloudWatchAlarmsOfThisAccountPublish"]
     error_message = "only the CloudWatch statement allows sns:Publish"
   }
 
