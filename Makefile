@@ -44,6 +44,14 @@ export TF_VAR_s3_use_path_style := true
 endif
 export LBP_TARGET
 
+# IAM for Lambda execution roles in the local AWS (tools/localaws_iam): enforce (deny what AWS
+# would deny), report (allow, log and record would-be denials) or off. Read when it starts.
+LBP_IAM ?= enforce
+ifeq ($(filter $(LBP_IAM),enforce report off),)
+$(error LBP_IAM must be enforce, report or off, not '$(LBP_IAM)')
+endif
+export LBP_IAM
+
 .PHONY: help
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -86,6 +94,10 @@ status: ## is the local AWS running, how healthy, how much memory
 	@$(PY) -m localaws status
 logs: ## the local AWS log (LINES=n)
 	@$(PY) -m localaws logs -n $${LINES:-200}
+
+.PHONY: iam-report
+iam-report: ## the IAM report of the running local AWS: per function used/denied/unused (RESET=1 clears)
+	@$(PY) -m localaws_iam.report_cli --out $${LOCALAWS_STATE_DIR:-.localstack} $(if $(RESET),--reset)
 
 .PHONY: aws
 aws: setup ## make sure the AWS endpoint of LBP_TARGET is there

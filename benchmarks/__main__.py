@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks import image_renditions, json_to_csv, s3_object_index
+from benchmarks import iam_enforcement, image_renditions, json_to_csv, s3_object_index
 from benchmarks.report import render, save
 from demo.terraform import Terraform, binary_from
 
@@ -21,6 +21,11 @@ def main() -> int:
         results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
     results.append(image_renditions.renditions_12mp())
     results.extend(json_to_csv.conversion())
+    results.extend(
+        iam_enforcement.authorization_overhead(
+            os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_REGION", "us-east-1")
+        )
+    )
     print(render(results))
     save(results, ROOT / ".bench" / "results.json")
     return 0

@@ -28,3 +28,12 @@ def summarize(document: dict[str, Any]) -> str:
     lines = [f"edition={document.get('edition', '?')} version={document.get('version', '?')}"]
     lines += [f"{state} ({len(names)}): {', '.join(names)}" for state, names in by_state.items()]
     return "\n".join(lines)
+
+
+def iam_mode(endpoint_url: str, timeout: float = 2.0) -> str | None:
+    """The IAM enforcement mode the running local AWS reports (None: no enforcement endpoint)."""
+    try:
+        with urllib.request.urlopen(f"{endpoint_url}/_lbp/iam", timeout=timeout) as response:  # noqa: S310
+            return str(json.loads(response.read()).get("mode"))
+    except (OSError, ValueError, AttributeError, urllib.error.URLError):
+        return None

@@ -25,6 +25,9 @@ _DROPPED_ENV_PREFIXES = ("AWS_", "PYTHON", "LOCALSTACK_")
 _DROPPED_ENV = {"VIRTUAL_ENV", "FILESYSTEM_ROOT", "GATEWAY_LISTEN", "TMPDIR", "TEMP", "TMP"}
 # Children started by this Python process, kept so they are reaped (not GC-warned) on stop.
 _children: dict[int, subprocess.Popen[bytes]] = {}
+# IAM enforcement for Lambda execution-role sessions (tools/localaws_iam); enforce unless told.
+IAM_MODES = ("enforce", "report", "off")
+IAM_DEFAULT = "enforce"
 
 
 class LaunchError(RuntimeError):
@@ -92,11 +95,20 @@ def read_record(layout: Layout) -> PidRecord | None:
     return record
 
 
+def iam_mode(value: str | None) -> str:
+    """LBP_IAM: enforce (default) | report | off; anything else stops the launch."""
+    mode = (value or "").strip().lower() or IAM_DEFAULT
+    if mode not in IAM_MODES:
+        raise LaunchError(f"LBP_IAM={value!r} is not one of {'|'.join(IAM_MODES)}")
+    return mode
+
+
 def localstack_env(layout: Layout, base: dict[str, str] | None = None) -> dict[str, str]:
     """LocalStack's environment: the caller's minus AWS client settings, plus host-mode config."""
+    source = os.environ if base is None else base
     env = {
         key: value
-        for key, value in (os.environ if base is None else base).items()
+        for key, value in source.items()
         if not key.startswith(_DROPPED_ENV_PREFIXES) and key not in _DROPPED_ENV
     }
     env.update(
@@ -112,6 +124,8 @@ def localstack_env(layout: Layout, base: dict[str, str] | None = None) -> dict[s
         LAMBDA_RUNTIME_EXECUTOR="local-process",
         LBP_LAMBDA_RUNTIME_SITE=str(layout.lambda_runtime_site),
         TMPDIR=str(layout.tmp_dir),
+        LBP_IAM=iam_mode(source.get("LBP_IAM")),
+        LBP_IAM_REPORT_DIR=str(layout.state_dir),
         PATH=f"{layout.venv / 'bin'}{os.pathsep}{env.get('PATH', os.defpath)}",
     )
     return env
@@ -200,6 +214,7 @@ def up(layout: Layout, timeout: float = HEALTH_TIMEOUT) -> float:
         if record is not None:
             _wait_existing(layout, record, timeout)
             say(f"already running: pid {record.pid} on port {record.port}")
+            _check_iam_mode(layout)
             return 0.0
         layout.pid_file.unlink(missing_ok=True)
         if not layout.localstack_bin.is_file():
@@ -219,7 +234,23 @@ def up(layout: Layout, timeout: float = HEALTH_TIMEOUT) -> float:
             raise
         elapsed = time.monotonic() - started
         say(f"LocalStack healthy at {layout.endpoint_url} after {elapsed:.1f} s (pid {child.pid})")
+        _check_iam_mode(layout)
         return elapsed
+
+
+def _check_iam_mode(layout: Layout) -> None:
+    """Say which IAM mode runs; a running local AWS keeps the mode it was started with."""
+    wanted = iam_mode(os.environ.get("LBP_IAM"))
+    running = health.iam_mode(layout.endpoint_url)
+    if running is None:
+        say("WARNING: no IAM enforcement endpoint (/_lbp/iam): tools/localaws_iam is not loaded")
+    elif running != wanted:
+        say(
+            f"WARNING: the running local AWS enforces LBP_IAM={running}, not {wanted}: "
+            "`make down` then `make up` to switch"
+        )
+    else:
+        say(f"IAM enforcement for Lambda execution roles: LBP_IAM={running}")
 
 
 def _wait_port_free(port: int, timeout: float) -> bool:

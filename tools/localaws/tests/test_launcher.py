@@ -34,6 +34,15 @@ def test_localstack_env(tmp_path: Path) -> None:
     assert env["PATH"].startswith(str(REPO / ".tools/localstack-venv/bin"))
 
 
+def test_localstack_env_iam_mode(tmp_path: Path) -> None:
+    layout = Layout(root=REPO, state_dir=tmp_path, port=4600)
+    assert launcher.localstack_env(layout, base={})["LBP_IAM"] == "enforce"
+    assert launcher.localstack_env(layout, base={"LBP_IAM": "Report"})["LBP_IAM"] == "report"
+    assert launcher.localstack_env(layout, base={})["LBP_IAM_REPORT_DIR"] == str(tmp_path)
+    with pytest.raises(launcher.LaunchError, match="LBP_IAM='lax'"):
+        launcher.localstack_env(layout, base={"LBP_IAM": "lax"})
+
+
 def test_pid_record_roundtrip() -> None:
     record = launcher.PidRecord(10, 10, 4566)
     assert launcher.PidRecord.load(record.dump()) == record

@@ -1,0 +1,344 @@
+"""Fixtures for IAM enforcement tests: one role (one policy) and one function per rule class.
+
+The tests hold on a real account (AWS enforces IAM) and on the embedded local AWS with
+LBP_IAM=enforce (tools/localaws_iam). A plain LocalStack community container authorizes every
+call, so there they would fail without proving anything about the code: only for such a target
+(an endpoint without the /_lbp/iam enforcement endpoint, and not real AWS) are they skipped, with
+that reason. With the local AWS started as LBP_IAM=off or report, they fail (and
+test_enforcement_is_on says why).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+RUNTIME = "python3.12"
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+# One handler for every test: it makes the SDK call the event names and reports the outcome.
+CALLER = """
+import json
+
+import boto3
+from botocore.exceptions import ClientError
+
+
+def handler(event, context):
+    if "Records" in event:  # a notification (SNS, S3): its content goes to the log
+        print(json.dumps(event))
+        return {"ok": True}
+    if event.get("print"):
+        print(event["print"])
+    if event.get("fail"):
+        raise RuntimeError(event["fail"])
+    if "service" not in event:
+        return {"ok": True}
+    client = boto3.client(event["service"])
+    try:
+        result = getattr(client, event["method"])(**event.get("params", {}))
+    except ClientError as error:
+        return {
+            "ok": False,
+            "code": error.response["Error"].get("Code"),
+            "message": error.response["Error"].get("Message", ""),
+            "status": error.response["ResponseMetadata"]["HTTPStatusCode"],
+        }
+    result.pop("ResponseMetadata", None)
+    if "Body" in result:
+        result["Body"] = result["Body"].read().decode()
+    return {"ok": True, "result": json.loads(json.dumps(result, default=str))}
+"""
+
+
+@dataclass(frozen=True)
+class Enforcement:
+    kind: str  # "aws" (real account) or "local" (the local AWS's /_lbp/iam endpoint)
+    endpoint: str | None
+    mode: str
+
+    def report(self) -> dict[str, Any]:
+        """The local AWS's IAM report (real AWS has none: CloudTrail plays that part)."""
+        assert self.endpoint is not None
+        with urllib.request.urlopen(f"{self.endpoint}/_lbp/iam/report", timeout=10) as r:
+            return dict(json.loads(r.read()))
+
+
+@pytest.fixture(scope="session")
+def enforcement() -> Enforcement:
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        if os.environ.get("LBP_TARGET") == "aws":
+            return Enforcement("aws", None, "enforce")
+        pytest.fail("no AWS target: set AWS_ENDPOINT_URL, or LBP_TARGET=aws for a real account")
+    endpoint = endpoint.rstrip("/")
+    try:
+        with urllib.request.urlopen(f"{endpoint}/_lbp/iam", timeout=5) as response:
+            status = json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        pytest.skip(
+            f"{endpoint} has no IAM enforcement endpoint (/_lbp/iam answered {error.code}): a "
+            "plain LocalStack authorizes every call, so these tests cannot hold there"
+        )
+    return Enforcement("local", endpoint, str(status["mode"]))
+
+
+@pytest.fixture(scope="session")
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+@pytest.fixture(scope="session")
+def session(region: str) -> boto3.session.Session:
+    return boto3.session.Session(region_name=region)
+
+
+@pytest.fixture(scope="session")
+def account(session: boto3.session.Session) -> str:
+    return str(session.client("sts").get_caller_identity()["Account"])
+
+
+@pytest.fixture(scope="session")
+def run_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+@pytest.fixture(scope="session")
+def lambda_client(session: boto3.session.Session) -> Any:
+    return session.client("lambda", config=Config(read_timeout=120, retries={"max_attempts": 1}))
+
+
+@pytest.fixture(scope="session")
+def iam(session: boto3.session.Session) -> Any:
+    return session.client("iam")
+
+
+def wait_until(
+    probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.5, what: str = ""
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what or probe}")
+        time.sleep(interval)
+
+
+@pytest.fixture
+def wait_for() -> Callable[..., Any]:
+    return wait_until
+
+
+def zip_source(source: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("app.py", date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        archive.writestr(info, source)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_role(iam: Any, run_id: str) -> Iterator[Callable[..., str]]:
+    """``make_role(*statements, logs=True)``: a Lambda role with one inline policy."""
+    created: list[tuple[str, bool, bool]] = []
+
+    def create(*statements: dict[str, Any], logs: bool = True) -> str:
+        name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
+        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))
+        if logs:
+            iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION)
+        if statements:
+            document = {"Version": "2012-10-17", "Statement": list(statements)}
+            iam.put_role_policy(
+                RoleName=name, PolicyName="under-test", PolicyDocument=json.dumps(document)
+            )
+        created.append((name, logs, bool(statements)))
+        return str(role["Role"]["Arn"])
+
+    yield create
+    for name, logs, inline in created:
+        if logs:
+            iam.detach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION)
+        if inline:
+            iam.delete_role_policy(RoleName=name, PolicyName="under-test")
+        iam.delete_role(RoleName=name)
+
+
+@pytest.fixture
+def make_function(
+    lambda_client: Any, session: boto3.session.Session, run_id: str
+) -> Iterator[Callable[..., str]]:
+    """``make_function(role_arn)``: the CALLER handler running with that role, Active."""
+    created: list[str] = []
+    logs = session.client("logs")
+
+    def create(role_arn: str, **extra: Any) -> str:
+        name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
+        kwargs = {
+            "FunctionName": name,
+            "Runtime": RUNTIME,
+            "Role": role_arn,
+            "Handler": "app.handler",
+            "Code": {"ZipFile": zip_source(CALLER)},
+            "Timeout": 30,
+            **extra,
+        }
+        deadline = time.monotonic() + 60
+        while True:  # on AWS a new role takes a few seconds before Lambda may assume it
+            try:
+                lambda_client.create_function(**kwargs)
+                break
+            except ClientError as error:
+                message = error.response["Error"].get("Message", "")
+                if "cannot be assumed" not in message or time.monotonic() > deadline:
+                    raise
+                time.sleep(3)
+        created.append(name)
+        lambda_client.get_waiter("function_active_v2").wait(
+            FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+        )
+        return name
+
+    yield create
+    for name in created:
+        lambda_client.delete_function(FunctionName=name)
+        with contextlib.suppress(ClientError):
+            logs.delete_log_group(logGroupName=f"/aws/lambda/{name}")
+
+
+@pytest.fixture
+def call(lambda_client: Any) -> Callable[..., dict[str, Any]]:
+    """``call(function, service, method, **params)``: the SDK call made by the function."""
+
+    def invoke(function: str, service: str, method: str, **params: Any) -> dict[str, Any]:
+        event = {"service": service, "method": method, "params": params}
+        response = lambda_client.invoke(FunctionName=function, Payload=json.dumps(event))
+        payload = json.loads(response["Payload"].read())
+        assert "FunctionError" not in response, payload
+        return dict(payload)
+
+    return invoke
+
+
+@pytest.fixture
+def bucket(session: boto3.session.Session, region: str, run_id: str) -> Iterator[str]:
+    s3 = session.client("s3")
+    name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
+    if region == "us-east-1":
+        s3.create_bucket(Bucket=name)
+    else:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    yield name
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
+        for item in page.get("Contents", []):
+            s3.delete_object(Bucket=name, Key=item["Key"])
+    s3.delete_bucket(Bucket=name)
+
+
+@pytest.fixture
+def make_queue(
+    session: boto3.session.Session, run_id: str
+) -> Iterator[Callable[[], tuple[str, str]]]:
+    sqs = session.client("sqs")
+    created: list[str] = []
+
+    def create() -> tuple[str, str]:
+        url = sqs.create_queue(QueueName=f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}")["QueueUrl"]
+        created.append(url)
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
+        return str(url), str(arn["QueueArn"])
+
+    yield create
+    for url in created:
+        sqs.delete_queue(QueueUrl=url)
+
+
+@pytest.fixture
+def make_table(
+    session: boto3.session.Session, run_id: str
+) -> Iterator[Callable[[], tuple[str, str]]]:
+    dynamodb = session.client("dynamodb")
+    created: list[str] = []
+
+    def create() -> tuple[str, str]:
+        name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
+        table = dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        created.append(name)
+        dynamodb.get_waiter("table_exists").wait(TableName=name)
+        return name, str(table["TableDescription"]["TableArn"])
+
+    yield create
+    for name in created:
+        dynamodb.delete_table(TableName=name)
+
+
+@pytest.fixture
+def make_instance(
+    session: boto3.session.Session, enforcement: Enforcement
+) -> Iterator[Callable[[dict[str, str]], str]]:
+    """A stopped instance with these tags (the smallest type; terminated afterwards)."""
+    ec2 = session.client("ec2")
+    created: list[str] = []
+    if enforcement.kind == "aws":
+        parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+        image = session.client("ssm").get_parameter(Name=parameter)["Parameter"]["Value"]
+    else:
+        image = ec2.describe_images()["Images"][0]["ImageId"]
+
+    def create(tags: dict[str, str]) -> str:
+        kwargs: dict[str, Any] = {
+            "ImageId": image,
+            "InstanceType": "t3.micro",
+            "MinCount": 1,
+            "MaxCount": 1,
+        }
+        if tags:
+            kwargs["TagSpecifications"] = [
+                {
+                    "ResourceType": "instance",
+                    "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
+                }
+            ]
+        instance = ec2.run_instances(**kwargs)["Instances"][0]["InstanceId"]
+        created.append(instance)
+        ec2.get_waiter("instance_running").wait(InstanceIds=[instance])
+        ec2.stop_instances(InstanceIds=[instance])
+        ec2.get_waiter("instance_stopped").wait(InstanceIds=[instance])
+        return str(instance)
+
+    yield create
+    if created:
+        ec2.terminate_instances(InstanceIds=created)

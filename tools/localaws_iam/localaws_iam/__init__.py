@@ -1,0 +1,1 @@
+"""IAM enforcement for the local AWS (LocalStack extension owned by lambda-blueprints)."""
