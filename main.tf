@@ -61,6 +61,7 @@ module "s3_object_index" {
   }
   layers             = [aws_lambda_layer_version.powertools.arn]
   tombstone_ttl_days = var.s3_object_index.tombstone_ttl_days
+  fetch_content_type = var.s3_object_index.fetch_content_type
   indexer = {
     environment_variables  = var.s3_object_index.indexer_environment
     maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts

@@ -66,6 +66,7 @@ variable "s3_object_index" {
   description = "Settings passed to modules/s3-object-index (see its README)."
   type = object({
     tombstone_ttl_days     = optional(number, 7)
+    fetch_content_type     = optional(bool, false)
     indexer_environment    = optional(map(string), {})
     indexer_retry_attempts = optional(number, 2)
   })
