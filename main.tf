@@ -66,6 +66,7 @@ module "s3_object_index" {
     environment_variables  = var.s3_object_index.indexer_environment
     maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
   }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -99,6 +100,7 @@ module "image_renditions" {
     environment_variables  = var.image_renditions.processor_environment
   }
   reporter              = { maximum_retry_attempts = var.image_renditions.retry_attempts }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -128,6 +130,7 @@ module "alarm_notifier" {
   }
   webhook_url           = var.alarm_notifier_webhook_url
   function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -156,6 +159,7 @@ module "json_to_csv" {
     maximum_retry_attempts             = var.json_to_csv.stream_retry_attempts
     environment_variables              = var.json_to_csv.stream_environment
   }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -191,6 +195,7 @@ module "ebs_snapshot_backup" {
   retention             = var.ebs_snapshot_backup.retention
   copy                  = var.ebs_snapshot_backup.copy
   function              = var.ebs_snapshot_backup.function
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -278,5 +283,6 @@ module "scheduled_message" {
     html    = var.scheduled_message.html
   }
   deletion_protection   = !var.force_destroy
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }

@@ -44,6 +44,17 @@ variable "log_retention_in_days" {
   default     = 14
 }
 
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the scenarios' data (buckets, tables, queues, stream, topics): passed to every module that takes kms_key_arn. null = AWS-managed encryption (the alarm notifier then creates its own key). Its policy must let CloudWatch use it for the alarm topic (see the alarm-notifier module's service_key_policy_json output)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 variable "enable_hello" {
   description = "Deploy the smoke-test function (proves the runtime, the shared layer and logging)."
   type        = bool

@@ -38,7 +38,7 @@ def get_row(table_name: str, bucket: str, key: str) -> dict[str, Any] | None:
 
 
 def test_an_upload_is_indexed_with_its_content_type(scenario: dict[str, Any]) -> None:
-    bucket = scenario["bucket_names"]["uploads"]
+    bucket = scenario["bucket_name"]
     key = f"typed/{secrets.token_hex(4)}.png"
     reply = boto3.client("s3").put_object(
         Bucket=bucket, Key=key, Body=b"\x89PNG not really", ContentType="image/png"
@@ -63,7 +63,7 @@ def test_an_object_gone_before_the_lookup_is_indexed_without_content_type(
     deleted between its upload and the notification's delivery) cannot be timed reliably. The
     invocation is synchronous so a failure shows as the function's error, not a retry.
     """
-    bucket = scenario["bucket_names"]["uploads"]
+    bucket = scenario["bucket_name"]
     key = f"gone/{secrets.token_hex(4)}.txt"
     now = datetime.now(UTC)
     event = {
