@@ -63,11 +63,12 @@ module "s3_object_index" {
   }
   layers             = [aws_lambda_layer_version.powertools.arn]
   tombstone_ttl_days = var.s3_object_index.tombstone_ttl_days
+  fetch_content_type = var.s3_object_index.fetch_content_type
   indexer = {
     environment_variables  = var.s3_object_index.indexer_environment
     maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
   }
-  api                   = { auth_type = var.s3_object_index.api_auth_type }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -102,6 +103,7 @@ module "image_renditions" {
     environment_variables  = var.image_renditions.processor_environment
   }
   reporter              = { maximum_retry_attempts = var.image_renditions.retry_attempts }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -127,10 +129,12 @@ module "alarm_notifier" {
     sms_subscriptions   = var.alarm_notifier.topic_sms_subscriptions
   }
   webhook = (var.alarm_notifier.webhook_url_parameter_name == null && !nonsensitive(var.alarm_notifier_webhook_url != null)) ? null : {
-    url_parameter_name = var.alarm_notifier.webhook_url_parameter_name
+    url_parameter_name        = var.alarm_notifier.webhook_url_parameter_name
+    url_parameter_kms_key_arn = var.alarm_notifier.webhook_url_parameter_kms_key_arn
   }
   webhook_url           = var.alarm_notifier_webhook_url
   function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -160,6 +164,7 @@ module "json_to_csv" {
     maximum_retry_attempts             = var.json_to_csv.stream_retry_attempts
     environment_variables              = var.json_to_csv.stream_environment
   }
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -179,6 +184,7 @@ module "ec2_scheduler" {
   rule_enabled          = var.ec2_scheduler.rule_enabled
   enforced              = var.ec2_scheduler.enforced
   dry_run               = var.ec2_scheduler.dry_run
+  kms_key_arns          = var.ec2_scheduler.kms_key_arns
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -196,6 +202,7 @@ module "ebs_snapshot_backup" {
   retention             = var.ebs_snapshot_backup.retention
   copy                  = var.ebs_snapshot_backup.copy
   function              = var.ebs_snapshot_backup.function
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
 
@@ -285,5 +292,6 @@ module "scheduled_message" {
     html    = var.scheduled_message.html
   }
   deletion_protection   = !var.force_destroy
+  kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }

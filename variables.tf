@@ -55,6 +55,17 @@ variable "log_retention_in_days" {
   default     = 14
 }
 
+variable "kms_key_arn" {
+  description = "Customer managed KMS key for the scenarios' data (buckets, tables, queues, stream, topics): passed to every module that takes kms_key_arn. null = AWS-managed encryption (the alarm notifier then creates its own key). Its policy must let CloudWatch use it for the alarm topic (see the alarm-notifier module's service_key_policy_json output)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", coalesce(var.kms_key_arn, "x")))
+    error_message = "kms_key_arn: must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 variable "enable_hello" {
   description = "Deploy the smoke-test function (proves the runtime, the shared layer and logging)."
   type        = bool
@@ -76,8 +87,8 @@ variable "enable_s3_object_index" {
 variable "s3_object_index" {
   description = "Settings passed to modules/s3-object-index (see its README)."
   type = object({
-    api_auth_type          = optional(string, "AWS_IAM")
     tombstone_ttl_days     = optional(number, 7)
+    fetch_content_type     = optional(bool, false)
     indexer_environment    = optional(map(string), {})
     indexer_retry_attempts = optional(number, 2)
   })
@@ -136,7 +147,9 @@ variable "alarm_notifier" {
     topic_email_subscriptions  = optional(list(string), [])
     topic_sms_subscriptions    = optional(list(string), [])
     webhook_url_parameter_name = optional(string)
-    retry_attempts             = optional(number, 2)
+    # The customer managed key of that parameter (the function needs kms:Decrypt on it).
+    webhook_url_parameter_kms_key_arn = optional(string)
+    retry_attempts                    = optional(number, 2)
   })
   default = {}
 }
@@ -199,6 +212,9 @@ variable "ec2_scheduler" {
     rule_enabled        = optional(bool, true)
     enforced            = optional(bool, false)
     dry_run             = optional(bool, false)
+    # Customer managed keys of the scheduled instances' EBS volumes (StartInstances needs
+    # kms:CreateGrant on them).
+    kms_key_arns = optional(list(string), [])
   })
   default = {}
 }
@@ -244,9 +260,9 @@ variable "ebs_snapshot_backup" {
 }
 
 variable "enable_fleet_provisioner" {
-  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda (launches real instances)."
+  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda. Off by default: it launches real instances (five by default) on the first scheduled run. `make demo` turns it on for the local AWS."
   type        = bool
-  default     = true
+  default     = false
 }
 
 variable "fleet_provisioner" {

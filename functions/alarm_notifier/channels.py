@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,18 @@ class WebhookError(RuntimeError):
     pass
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx answer is returned as an error instead of being followed."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+# HTTPS only, certificates verified (the default context), redirects never followed: a redirect
+# would carry the alarm (and a secret URL's meaning) to a host nobody configured.
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 @dataclass
 class WebhookChannel:
     url_source: Callable[[], str]
@@ -69,18 +82,22 @@ class WebhookChannel:
 
     def send(self, notification: Notification) -> str:
         url = self.url_source()
-        if not url.startswith(("https://", "http://")):
-            raise WebhookError("webhook URL must start with https:// (http:// for local tests)")
-        request = urllib.request.Request(  # noqa: S310 — scheme checked above
+        if urllib.parse.urlsplit(url).scheme != "https":
+            raise WebhookError("webhook URL must be an https:// URL")
+        request = urllib.request.Request(  # noqa: S310 — https only, checked above
             url,
             data=json.dumps(notification.webhook_payload).encode(),
             headers={"Content-Type": "application/json"},
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_seconds) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=self.timeout_seconds) as response:
                 status = int(response.status)
         except urllib.error.HTTPError as error:
+            if 300 <= error.code < 400:
+                raise WebhookError(
+                    f"webhook answered HTTP {error.code}; redirects are not followed"
+                ) from error
             raise WebhookError(f"webhook answered HTTP {error.code}") from error
         except (urllib.error.URLError, TimeoutError, OSError) as error:
             raise WebhookError(f"webhook unreachable: {error}") from error

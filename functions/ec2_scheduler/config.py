@@ -50,6 +50,9 @@ class Config:
     tag_key: str
     regions: tuple[str, ...]
     schedules: Mapping[str, Schedule]
+    # Where tagged instances are searched (and may be started/stopped by tag); `regions` adds the
+    # regions of explicitly listed instances, which are searched by id only.
+    tag_regions: tuple[str, ...] = ()
     invalid_schedules: Mapping[str, str] = field(default_factory=dict)
     instances: Mapping[str, ExplicitInstance] = field(default_factory=dict)
     dry_run: bool = False
@@ -98,6 +101,7 @@ def parse_document(document: Mapping[str, Any], env: Mapping[str, str]) -> Confi
         tag_key=tag_key,
         regions=tuple(dict.fromkeys([*regions, *(i.region for i in instances.values())])),
         schedules=schedules,
+        tag_regions=tuple(dict.fromkeys(regions)),
         invalid_schedules=invalid,
         instances=instances,
         dry_run=_flag(env, "DRY_RUN"),

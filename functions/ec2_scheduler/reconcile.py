@@ -1,7 +1,9 @@
 """One reconcile pass: every scheduled instance in every region, compared with its schedule.
 
-Which instances: those carrying the schedule tag (value = schedule name) in the configured
-regions, plus the explicitly listed instance ids (their listed schedule wins over a tag).
+Which instances: those carrying the schedule tag (value = schedule name) in the configured tag
+regions, plus the explicitly listed instance ids in their own regions (their listed schedule
+wins over a tag). A tagged instance in a region that only listed instances bring in is not
+searched for: the role may start/stop tagged instances only in the tag regions.
 
 What happens to each:
 - unknown schedule name, or a schedule that failed validation -> error, instance left alone;
@@ -175,7 +177,11 @@ def _apply(ec2: Any, decision: Decision, result: RunResult) -> Decision:
 
 def _scheduled_instances(ec2: Any, config: Config, region: str) -> Iterator[Instance]:
     state_filter = {"Name": "instance-state-name", "Values": LIVE_STATES}
-    queries = [[{"Name": "tag-key", "Values": [config.tag_key]}, state_filter]]
+    # Tags are searched only in the tag regions: the role may act on tagged instances only
+    # there. In the other regions (those of listed instances) only the listed ids are read.
+    queries = []
+    if region in config.tag_regions:
+        queries.append([{"Name": "tag-key", "Values": [config.tag_key]}, state_filter])
     listed = [i for i, e in config.instances.items() if e.region == region]
     if listed:
         queries.append([{"Name": "instance-id", "Values": listed}, state_filter])

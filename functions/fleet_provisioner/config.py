@@ -20,6 +20,8 @@ class Config:
     index_tag_key: str = "FleetIndex"
     max_instances: int = 20
     instance_tags: Mapping[str, str] = field(default_factory=dict)
+    # Instance types the role may launch (ec2:InstanceType); empty = not checked here.
+    allowed_instance_types: tuple[str, ...] = ()
 
     @property
     def reserved_tag_keys(self) -> tuple[str, str, str]:
@@ -37,6 +39,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         raise ConfigError(f"MAX_INSTANCES or INSTANCE_TAGS is malformed: {error}") from error
     if max_instances < 0 or not isinstance(instance_tags, dict):
         raise ConfigError("MAX_INSTANCES must be >= 0 and INSTANCE_TAGS a JSON object")
+    allowed_types = _allowed_instance_types(env.get("ALLOWED_INSTANCE_TYPES"))
     return Config(
         parameter_name=env["FLEET_PARAMETER_NAME"],
         owner=env["FLEET_OWNER"],
@@ -45,4 +48,17 @@ def load_config(env: Mapping[str, str]) -> Config:
         index_tag_key=env.get("INDEX_TAG_KEY") or "FleetIndex",
         max_instances=max_instances,
         instance_tags={str(k): str(v) for k, v in instance_tags.items()},
+        allowed_instance_types=allowed_types,
     )
+
+
+def _allowed_instance_types(raw: str | None) -> tuple[str, ...]:
+    if raw is None or not raw.strip():
+        return ()
+    try:
+        types = json.loads(raw)
+    except ValueError as error:
+        raise ConfigError(f"ALLOWED_INSTANCE_TYPES is not JSON: {error}") from error
+    if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
+        raise ConfigError("ALLOWED_INSTANCE_TYPES must be a JSON list of instance type names")
+    return tuple(types)

@@ -10,7 +10,8 @@ Events (anything else is rejected with a logged error and a `rejected` result, n
   when given).
 
 Environment: FLEET_PARAMETER_NAME, FLEET_OWNER (required); OWNER_TAG_KEY, SPEC_TAG_KEY,
-INDEX_TAG_KEY, MAX_INSTANCES, INSTANCE_TAGS (JSON object); LOG_LEVEL.
+INDEX_TAG_KEY, MAX_INSTANCES, INSTANCE_TAGS (JSON object), ALLOWED_INSTANCE_TYPES (JSON list; an
+entry of another type rejects the document, named); LOG_LEVEL.
 
 An invalid fleet document launches nothing and returns status `rejected` with every entry's name
 and reason (an operator has to fix it; retrying cannot). Launch failures do not stop the other
@@ -65,7 +66,9 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         return result
 
     document = ssm_client().get_parameter(Name=CONFIG.parameter_name)["Parameter"]["Value"]
-    fleet = parse_fleet(document, CONFIG.reserved_tag_keys, CONFIG.max_instances)
+    fleet = parse_fleet(
+        document, CONFIG.reserved_tag_keys, CONFIG.max_instances, CONFIG.allowed_instance_types
+    )
     run_id = str(event.get("run_id") or context.aws_request_id)
     report = reconcile(ec2_client(), CONFIG, fleet, run_id, dry_run=action == "plan").as_dict()
     report["action"] = action

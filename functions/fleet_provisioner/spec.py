@@ -70,9 +70,16 @@ class ParsedFleet:
 
 
 def parse_fleet(
-    document: str, reserved_tag_keys: Sequence[str] = (), max_instances: int | None = None
+    document: str,
+    reserved_tag_keys: Sequence[str] = (),
+    max_instances: int | None = None,
+    allowed_instance_types: Sequence[str] = (),
 ) -> ParsedFleet:
-    """Parses and validates the whole fleet; `servers` is empty whenever `errors` is not."""
+    """Parses and validates the whole fleet; `servers` is empty whenever `errors` is not.
+
+    `allowed_instance_types` (empty = any): the types the role may launch (IAM enforces them with
+    ec2:InstanceType); an entry asking for another type is named instead of failing at launch.
+    """
     try:
         raw = json.loads(document)
     except ValueError as error:
@@ -87,6 +94,7 @@ def parse_fleet(
     for position, entry in enumerate(entries):
         label = _label(entry, position)
         problems = _problems(entry, reserved_tag_keys)
+        problems.extend(_instance_type_problems(entry, allowed_instance_types))
         if label in seen:
             problems.append("duplicate name (spec names must be unique)")
         seen.add(label)
@@ -133,6 +141,15 @@ def _problems(entry: Any, reserved_tag_keys: Sequence[str]) -> list[str]:
     if "tags" in entry:
         problems.extend(_tag_problems(entry["tags"], reserved_tag_keys))
     return problems
+
+
+def _instance_type_problems(entry: Any, allowed: Sequence[str]) -> list[str]:
+    if not allowed or not isinstance(entry, dict):
+        return []
+    wanted = entry.get("instance_type")
+    if not _matches(INSTANCE_TYPE, wanted) or wanted in allowed:
+        return []
+    return [f"instance_type {wanted!r} is not allowed (allowed: {', '.join(allowed)})"]
 
 
 def _matches(pattern: re.Pattern[str], value: Any) -> bool:

@@ -195,6 +195,9 @@ def _quarantine(s3: Any, config: Config, upload: Upload, reason: str) -> str | N
             Key=key,
             CopySource=source,
             MetadataDirective="REPLACE",
+            # The copy carries no tags: copying them (COPY) needs s3:GetObjectTagging on the
+            # upload and s3:PutObjectTagging on the copy, which the role does not have.
+            TaggingDirective="REPLACE",
             Metadata={"skip-reason": reason[:1024].encode("ascii", "replace").decode()},
         )
     except ClientError as error:

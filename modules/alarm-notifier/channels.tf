@@ -14,6 +14,35 @@ resource "aws_sns_topic" "notifications" {
   tags              = var.tags
 }
 
+resource "aws_sns_topic_policy" "notifications" {
+  count = var.notification_topic == null ? 0 : 1
+
+  arn    = aws_sns_topic.notifications[0].arn
+  policy = data.aws_iam_policy_document.notification_topic[0].json
+}
+
+# Publishing (the notifier) and subscribing are granted by IAM policies of this account; the
+# topic policy only refuses plain HTTP.
+data "aws_iam_policy_document" "notification_topic" {
+  count = var.notification_topic == null ? 0 : 1
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes"]
+    resources = [aws_sns_topic.notifications[0].arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(var.notification_topic == null ? [] : var.notification_topic.email_subscriptions)
 

@@ -13,11 +13,14 @@ locals {
   create_webhook_parameter = var.webhook != null && try(var.webhook.url_parameter_name, null) == null
   webhook_parameter_name   = var.webhook == null ? null : (local.create_webhook_parameter ? "/${var.name}/webhook-url" : var.webhook.url_parameter_name)
   has_channel              = var.email != null || var.notification_topic != null || var.webhook != null
+  alarm_arns               = "arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"
 }
 
 # ------------------------------------------------------------------ encryption key
 data "aws_iam_policy_document" "key" {
   count = var.kms_key_arn == null ? 1 : 0
+
+  source_policy_documents = [data.aws_iam_policy_document.service_key_use.json]
 
   #checkov:skip=CKV_AWS_109:A key policy's resource is always the key itself ("*" means this key).
   #checkov:skip=CKV_AWS_111:A key policy's resource is always the key itself ("*" means this key).
@@ -32,6 +35,14 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+}
+
+# What CloudWatch needs in the policy of the topics' key: used by the key this module creates,
+# and an output (service_key_policy_json) for a key the caller brings.
+data "aws_iam_policy_document" "service_key_use" {
+  #checkov:skip=CKV_AWS_109:A key policy's resource is always the key itself ("*" means this key).
+  #checkov:skip=CKV_AWS_111:A key policy's resource is always the key itself ("*" means this key).
+  #checkov:skip=CKV_AWS_356:A key policy's resource is always the key itself ("*" means this key).
   statement {
     sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -44,6 +55,11 @@ data "aws_iam_policy_document" "key" {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.alarm_arns]
     }
   }
 }
@@ -84,14 +100,17 @@ resource "aws_sns_topic" "alarms" {
 }
 
 data "aws_iam_policy_document" "alarm_topic" {
+  # The account administers the topic through IAM, but may not publish: a forged alarm would be
+  # relayed to email and the webhook. Only CloudWatch (this account's alarms) and the named
+  # publishers may.
   statement {
-    sid     = "AccountManagesTopic"
-    actions = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"]
+    sid       = "AccountManagesTopic"
+    actions   = ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic"]
+    resources = [aws_sns_topic.alarms.arn]
     principals {
       type        = "AWS"
       identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
     }
-    resources = [aws_sns_topic.alarms.arn]
   }
 
   statement {
@@ -110,7 +129,37 @@ data "aws_iam_policy_document" "alarm_topic" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account_id}:alarm:*"]
+      values   = [local.alarm_arns]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.publishers) == 0 ? [] : [var.publishers]
+
+    content {
+      sid       = "NamedPublishers"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.alarms.arn]
+      principals {
+        type        = "AWS"
+        identifiers = statement.value
+      }
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes"]
+    resources = [aws_sns_topic.alarms.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
     }
   }
 }
@@ -198,6 +247,70 @@ resource "aws_sqs_queue" "on_failure" {
   tags                              = var.tags
 }
 
+resource "aws_sqs_queue_policy" "on_failure" {
+  queue_url = aws_sqs_queue.on_failure.url
+  policy    = data.aws_iam_policy_document.on_failure_queue.json
+}
+
+data "aws_iam_policy_document" "on_failure_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.on_failure.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+locals {
+  function_statements = concat(
+    [{
+      # The module's key (topics, queue, the stored webhook URL) and an existing webhook
+      # parameter's own key: GetParameter with decryption needs kms:Decrypt on it.
+      sid       = "UseModuleKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = compact([local.kms_key, try(var.webhook.url_parameter_kms_key_arn, null)])
+    }],
+    var.email == null ? [] : [{
+      # SES authorises sending against every identity involved (in the sandbox the recipients'
+      # too), so the statement covers this account's identities, limited to the one sender.
+      sid       = "SendAsConfiguredSender"
+      actions   = ["ses:SendEmail"]
+      resources = ["arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"]
+      conditions = [{
+        test     = "StringEquals"
+        variable = "ses:FromAddress"
+        values   = [var.email.sender]
+      }]
+    }],
+    var.notification_topic == null ? [] : [{
+      sid       = "PublishNotifications"
+      actions   = ["sns:Publish"]
+      resources = [aws_sns_topic.notifications[0].arn]
+    }],
+    var.webhook == null ? [] : [{
+      sid       = "ReadWebhookUrl"
+      actions   = ["ssm:GetParameter"]
+      resources = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.webhook_parameter_name}"]
+    }],
+    var.lookup_resource_names ? [{
+      # ec2:DescribeInstances does not support resource-level permissions.
+      sid                     = "LookUpInstanceNames"
+      actions                 = ["ec2:DescribeInstances"]
+      resources               = ["*"]
+      allow_wildcard_resource = true
+    }] : [],
+  )
+}
+
 module "function" {
   source = "../lambda-function"
 
@@ -235,42 +348,7 @@ module "function" {
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 
-  policy_statements = concat(
-    [{
-      sid       = "UseModuleKey"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = compact([local.kms_key, try(var.webhook.url_parameter_kms_key_arn, null)])
-    }],
-    var.email == null ? [] : [{
-      # SES authorises sending against every identity involved (in the sandbox the recipients'
-      # too), so the statement covers this account's identities, limited to the one sender.
-      sid       = "SendAsConfiguredSender"
-      actions   = ["ses:SendEmail"]
-      resources = ["arn:${local.partition}:ses:${local.region}:${local.account_id}:identity/*"]
-      conditions = [{
-        test     = "StringEquals"
-        variable = "ses:FromAddress"
-        values   = [var.email.sender]
-      }]
-    }],
-    var.notification_topic == null ? [] : [{
-      sid       = "PublishNotifications"
-      actions   = ["sns:Publish"]
-      resources = [aws_sns_topic.notifications[0].arn]
-    }],
-    var.webhook == null ? [] : [{
-      sid       = "ReadWebhookUrl"
-      actions   = ["ssm:GetParameter"]
-      resources = ["arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${local.webhook_parameter_name}"]
-    }],
-    var.lookup_resource_names ? [{
-      # ec2:DescribeInstances does not support resource-level permissions.
-      sid                     = "LookUpInstanceNames"
-      actions                 = ["ec2:DescribeInstances"]
-      resources               = ["*"]
-      allow_wildcard_resource = true
-    }] : [],
-  )
+  policy_statements = local.function_statements
 }
 
 resource "aws_lambda_permission" "sns" {

@@ -42,3 +42,13 @@ output "webhook_url_parameter_name" {
   description = "SSM parameter holding the webhook URL (null without the webhook channel)."
   value       = local.webhook_parameter_name
 }
+
+output "service_key_policy_json" {
+  description = "Key policy statements CloudWatch needs to publish to the encrypted alarm topic (kms:Decrypt, kms:GenerateDataKey* for this account's alarms only). Already in the key this module creates; merge it into the policy of a key you pass as kms_key_arn."
+  value       = data.aws_iam_policy_document.service_key_use.json
+}
+
+output "policy_statements" {
+  description = "The statements of the notifier's execution role (besides its own log group and the on-failure queue)."
+  value       = local.function_statements
+}

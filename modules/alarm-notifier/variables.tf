@@ -177,7 +177,7 @@ variable "webhook" {
   default = null
 
   validation {
-    condition     = var.webhook == null || try(var.webhook.url_parameter_name == null || can(regex("^/[A-Za-z0-9_.\\-/]{1,1010}$", var.webhook.url_parameter_name)), false)
+    condition     = var.webhook == null || can(regex("^/[A-Za-z0-9_./-]{1,1000}$", coalesce(var.webhook.url_parameter_name, "/unset")))
     error_message = "webhook.url_parameter_name: a fully qualified SSM parameter name starting with '/'."
   }
 
@@ -188,14 +188,25 @@ variable "webhook" {
 }
 
 variable "webhook_url" {
-  description = "The webhook URL, when the module should store it (webhook.url_parameter_name = null). https:// only; http:// is accepted for 127.0.0.1/localhost (local tests). It is kept in Terraform state: prefer an existing parameter."
+  description = "The webhook URL, when the module should store it (webhook.url_parameter_name = null). https:// only (the function refuses anything else and never follows redirects). It is kept in Terraform state: prefer an existing parameter."
   type        = string
   default     = null
   sensitive   = true
 
   validation {
-    condition     = var.webhook_url == null || can(regex("^(https://[^\\s/]+|http://(127\\.0\\.0\\.1|localhost)(:[0-9]+)?)(/\\S*)?$", var.webhook_url))
-    error_message = "webhook_url: must be an https:// URL (http:// only for 127.0.0.1 or localhost)."
+    condition     = var.webhook_url == null || can(regex("^https://[^\\s/]+(/\\S*)?$", var.webhook_url))
+    error_message = "webhook_url: must be an https:// URL."
+  }
+}
+
+variable "publishers" {
+  description = "IAM principal ARNs (roles, users, accounts) allowed to publish to the alarm topic besides CloudWatch alarms of this account and region, e.g. a role that runs incident drills. Whatever is published there is relayed to every channel. [] = CloudWatch only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.publishers : can(regex("^arn:aws[a-z-]*:(iam::[0-9]{12}:(root|role/.+|user/.+)|sts::[0-9]{12}:assumed-role/.+)$", p))])
+    error_message = "publishers: IAM principal ARNs (arn:aws:iam::<account>:role/<name>, :user/<name> or :root); no wildcards."
   }
 }
 

@@ -55,7 +55,7 @@ locals {
         actions   = ["ec2:CreateTags"]
         resources = local.snapshot_arns
         conditions = [
-          { test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateSnapshot", "CopySnapshot"] },
+          { test = "StringEquals", variable = "ec2:CreateAction", values = var.copy == null ? ["CreateSnapshot"] : ["CreateSnapshot", "CopySnapshot"] },
           local.request_tag_is_ours,
         ]
         allow_wildcard_resource = false
@@ -79,9 +79,36 @@ locals {
       conditions              = [local.request_tag_is_ours]
       allow_wildcard_resource = false
     }],
+    var.copy == null || length(var.kms_key_arns) == 0 ? [] : [{
+      # CopySnapshot of a snapshot encrypted with a customer managed key: EC2 decrypts with the
+      # source key and re-encrypts with the destination's, on the caller's behalf (AWS documents
+      # these five actions); only through EC2 in the regions involved.
+      sid = "CopyEncryptedSnapshots"
+      actions = [
+        "kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom", "kms:ReEncryptTo",
+      ]
+      resources = var.kms_key_arns
+      conditions = [{
+        test     = var.regions == null ? "StringLike" : "StringEquals"
+        variable = "kms:ViaService"
+        values   = [for r in local.snapshot_regions : "ec2.${r}.amazonaws.com"]
+      }]
+      allow_wildcard_resource = false
+    }],
+    var.kms_key_arn == null ? [] : [{
+      # Lambda sends failed runs to the SSE-KMS queue with the function's role.
+      sid                     = "UseQueueKey"
+      actions                 = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources               = [var.kms_key_arn]
+      conditions              = []
+      allow_wildcard_resource = false
+    }],
   )
 
-  environment = merge({
+  # The module's own variables come last (and var.function's validation rejects them): the
+  # code cannot be pointed at regions or tags the role does not cover.
+  environment = merge(var.function.environment_variables, {
     BACKUP_NAME             = var.name
     REGIONS                 = var.regions == null ? "" : join(",", var.regions)
     INCLUDE_IN_USE          = tostring(var.selection.include_in_use)
@@ -95,7 +122,7 @@ locals {
     COPY_VOLUME_TAGS        = tostring(var.copy_volume_tags)
     SNAPSHOT_TAGS           = jsonencode(var.snapshot_tags)
     POWERTOOLS_SERVICE_NAME = "ebs-snapshot-backup"
-  }, var.function.environment_variables)
+  })
 }
 
 # Runs that failed (after their retries) land here with the error and the summary.
@@ -106,6 +133,29 @@ resource "aws_sqs_queue" "on_failure" {
   sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
   kms_master_key_id         = var.kms_key_arn
   tags                      = var.tags
+}
+
+resource "aws_sqs_queue_policy" "on_failure" {
+  queue_url = aws_sqs_queue.on_failure.url
+  policy    = data.aws_iam_policy_document.on_failure_queue.json
+}
+
+data "aws_iam_policy_document" "on_failure_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.on_failure.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
 }
 
 module "function" {

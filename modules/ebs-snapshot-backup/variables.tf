@@ -137,6 +137,14 @@ variable "function" {
   }
 
   validation {
+    condition = length(setintersection(keys(var.function.environment_variables), [
+      "BACKUP_NAME", "REGIONS", "INCLUDE_IN_USE", "TARGET_TAGS", "EXCLUDE_TAGS", "RETENTION_DAYS", "RETENTION_COUNT",
+      "WINDOW_MINUTES", "COPY_REGION", "COPY_WAIT_SECONDS", "COPY_VOLUME_TAGS", "SNAPSHOT_TAGS", "POWERTOOLS_SERVICE_NAME",
+    ])) == 0
+    error_message = "function.environment_variables: BACKUP_NAME, REGIONS, COPY_*, RETENTION_*, the selection and tag variables and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use name, regions, selection, retention, copy, copy_volume_tags and snapshot_tags."
+  }
+
+  validation {
     condition     = var.function.memory_size >= 128 && var.function.memory_size <= 10240
     error_message = "function.memory_size: 128-10240 MB."
   }
@@ -183,8 +191,19 @@ variable "runtime" {
   default     = "python3.12"
 }
 
+variable "kms_key_arns" {
+  description = "Customer managed KMS keys of encrypted volumes whose snapshots are copied (copy set), and the keys their copies are encrypted with in the copy region (e.g. that region's EBS default key). CopySnapshot needs kms:CreateGrant, Decrypt, DescribeKey, GenerateDataKeyWithoutPlaintext and ReEncrypt* on them, granted only through EC2 (kms:ViaService) in the backed-up and copy regions. [] = only unencrypted or AWS-managed-key snapshots are copied."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for k in var.kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", k))])
+    error_message = "kms_key_arns: each must be a KMS key ARN (arn:<partition>:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 variable "kms_key_arn" {
-  description = "KMS key for the on-failure queue. null = SQS-managed SSE."
+  description = "KMS key for the on-failure queue (the role may use it to send failed runs there). null = SQS-managed SSE."
   type        = string
   default     = null
 

@@ -37,3 +37,8 @@ output "schedule_names" {
   description = "Declared schedule names (valid values of the tag)."
   value       = sort(keys(var.schedules))
 }
+
+output "policy_statements" {
+  description = "The IAM statements granted to the function (for review; attached by lambda-function)."
+  value       = local.policy_statements
+}

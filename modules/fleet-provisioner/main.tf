@@ -19,6 +19,8 @@ locals {
   image_ids  = var.allowed_launch.image_ids != null ? var.allowed_launch.image_ids : distinct([for s in var.fleet : s.image_id])
   subnet_ids = var.allowed_launch.subnet_ids != null ? var.allowed_launch.subnet_ids : distinct([for s in var.fleet : s.subnet_id])
   group_ids  = var.allowed_launch.security_group_ids != null ? var.allowed_launch.security_group_ids : distinct(flatten([for s in var.fleet : s.security_group_ids]))
+  # What ec2:InstanceType allows; the function checks the document against it too.
+  instance_types = sort(distinct(var.allowed_launch.instance_types != null ? var.allowed_launch.instance_types : [for s in var.fleet : s.instance_type]))
 
   parameter_arn = "arn:${data.aws_partition.current.partition}:ssm:${data.aws_region.current.id}:${local.account}:parameter/${trimprefix(local.parameter_name, "/")}"
 
@@ -49,6 +51,10 @@ resource "aws_ssm_parameter" "fleet" {
       condition     = local.total <= var.max_instances
       error_message = "fleet: the specs' counts add up to more than max_instances."
     }
+    precondition {
+      condition     = alltrue([for server in var.fleet : contains(local.instance_types, server.instance_type)])
+      error_message = "fleet: instance types ${join(", ", sort(distinct([for server in var.fleet : server.instance_type if !contains(local.instance_types, server.instance_type)])))} are not in allowed_launch.instance_types (${join(", ", local.instance_types)})."
+    }
   }
 }
 
@@ -75,10 +81,29 @@ resource "aws_ssm_parameter" "fleet_operator_managed" {
 locals {
   policy_statements = [
     {
-      # The instance and its volumes must carry the owner tag in the request itself.
+      # The instance must carry the owner tag in the request itself and be of an allowed type
+      # (the fleet document is operator-editable).
       sid       = "RunOwnedInstances"
       actions   = ["ec2:RunInstances"]
-      resources = ["${local.arn_prefix}:${local.account}:instance/*", "${local.arn_prefix}:${local.account}:volume/*"]
+      resources = ["${local.arn_prefix}:${local.account}:instance/*"]
+      conditions = [
+        {
+          test     = "StringEquals"
+          variable = "aws:RequestTag/${local.owner_tag_key}"
+          values   = [local.owner]
+        },
+        {
+          test     = "StringEquals"
+          variable = "ec2:InstanceType"
+          values   = local.instance_types
+        },
+      ]
+    },
+    {
+      # Its volumes too carry the owner tag (ec2:InstanceType does not apply to volumes).
+      sid       = "RunOwnedVolumes"
+      actions   = ["ec2:RunInstances"]
+      resources = ["${local.arn_prefix}:${local.account}:volume/*"]
       conditions = [{
         test     = "StringEquals"
         variable = "aws:RequestTag/${local.owner_tag_key}"
@@ -134,6 +159,20 @@ locals {
   ]
 }
 
+locals {
+  environment = {
+    FLEET_PARAMETER_NAME    = local.parameter_name
+    FLEET_OWNER             = local.owner
+    OWNER_TAG_KEY           = local.owner_tag_key
+    SPEC_TAG_KEY            = "FleetSpec"
+    INDEX_TAG_KEY           = "FleetIndex"
+    MAX_INSTANCES           = tostring(var.max_instances)
+    INSTANCE_TAGS           = jsonencode(var.instance_tags)
+    ALLOWED_INSTANCE_TYPES  = jsonencode(local.instance_types)
+    POWERTOOLS_SERVICE_NAME = "fleet-provisioner"
+  }
+}
+
 module "function" {
   source = "../lambda-function"
 
@@ -149,16 +188,7 @@ module "function" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = {
-    FLEET_PARAMETER_NAME    = local.parameter_name
-    FLEET_OWNER             = local.owner
-    OWNER_TAG_KEY           = local.owner_tag_key
-    SPEC_TAG_KEY            = "FleetSpec"
-    INDEX_TAG_KEY           = "FleetIndex"
-    MAX_INSTANCES           = tostring(var.max_instances)
-    INSTANCE_TAGS           = jsonencode(var.instance_tags)
-    POWERTOOLS_SERVICE_NAME = "fleet-provisioner"
-  }
+  environment_variables = local.environment
 
   async_invoke = {
     maximum_retry_attempts       = var.maximum_retry_attempts

@@ -125,13 +125,19 @@ variable "teardown_schedule_expression" {
 }
 
 variable "allowed_launch" {
-  description = "What the role may launch from: image, subnet and security group ids. null (each) = the ones var.fleet uses. Widen these when operators edit the parameter directly with other ids; a launch outside them fails with UnauthorizedOperation and is reported."
+  description = "What the role may launch: image, subnet and security group ids, and instance types (enforced with the ec2:InstanceType condition; the function also rejects a fleet document asking for another type, naming the entry). null (each) = the ones var.fleet uses. Widen these when operators edit the parameter directly with other values; a launch outside them fails with UnauthorizedOperation and is reported."
   type = object({
     image_ids          = optional(list(string))
     subnet_ids         = optional(list(string))
     security_group_ids = optional(list(string))
+    instance_types     = optional(list(string))
   })
   default = {}
+
+  validation {
+    condition     = alltrue([for t in coalesce(var.allowed_launch.instance_types, []) : can(regex("^[a-z][a-z0-9-]*\\.[a-z0-9-]+$", t))])
+    error_message = "allowed_launch.instance_types: instance type names like t3.micro (no wildcards)."
+  }
 }
 
 variable "package" {

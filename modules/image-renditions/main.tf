@@ -73,6 +73,29 @@ resource "aws_sqs_queue" "on_failure" {
   tags                      = var.tags
 }
 
+resource "aws_sqs_queue_policy" "on_failure" {
+  queue_url = aws_sqs_queue.on_failure.url
+  policy    = data.aws_iam_policy_document.on_failure_queue.json
+}
+
+data "aws_iam_policy_document" "on_failure_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.on_failure.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 # ------------------------------------------------------------------ chained report step
 module "reporter" {
   source = "../lambda-function"
@@ -89,7 +112,9 @@ module "reporter" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
+  # The module's own variables come last (and var.reporter's validation rejects them).
   environment_variables = merge(
+    var.reporter.environment_variables,
     {
       TABLE_NAME              = aws_dynamodb_table.results.name
       POWERTOOLS_SERVICE_NAME = "image-renditions-report"
@@ -99,7 +124,6 @@ module "reporter" {
       REPLICA_REGION = var.replica.region
       REPLICA_PREFIX = var.replica.prefix
     },
-    var.reporter.environment_variables,
   )
 
   async_invoke = {
@@ -118,7 +142,7 @@ module "reporter" {
       {
         sid       = "ReadRenditions"
         actions   = ["s3:GetObject"]
-        resources = ["${local.dest_arn}/*"]
+        resources = local.rendition_object_arns
       },
       {
         sid       = "WriteReplica"
@@ -131,6 +155,40 @@ module "reporter" {
 }
 
 # ------------------------------------------------------------------ renditions function
+locals {
+  # Renditions are written to `<rendition>/<key stem>.<ext>`, quarantined uploads to
+  # `<quarantine_prefix>/<key>`: nothing else in the destination bucket is the function's.
+  rendition_object_arns = [for name in sort(keys(var.renditions)) : "${local.dest_arn}/${name}/*"]
+  processor_write_arns = concat(
+    local.rendition_object_arns,
+    var.quarantine_prefix == null ? [] : ["${local.dest_arn}/${trimsuffix(var.quarantine_prefix, "/")}/*"],
+  )
+
+  processor_statements = concat(
+    [
+      {
+        sid       = "ReadUploads"
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+        resources = ["${local.source_arn}/*"]
+      },
+      {
+        # PutObject for renditions and quarantine copies (CopyObject with TaggingDirective
+        # REPLACE: no tagging permissions); GetObject for HeadObject (the idempotency check).
+        sid       = "WriteRenditions"
+        actions   = ["s3:PutObject", "s3:GetObject"]
+        resources = local.processor_write_arns
+      },
+      {
+        # Without ListBucket, HeadObject of a rendition not made yet answers 403 instead of 404.
+        sid       = "ListRenditions"
+        actions   = ["s3:ListBucket"]
+        resources = [local.dest_arn]
+      },
+    ],
+    local.kms_statements,
+  )
+}
+
 module "processor" {
   source = "../lambda-function"
 
@@ -147,7 +205,9 @@ module "processor" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
+  # The module's own variables come last (and var.processor's validation rejects them).
   environment_variables = merge(
+    var.processor.environment_variables,
     {
       DESTINATION_BUCKET      = local.dest_name
       RENDITIONS              = local.rendition_json
@@ -156,7 +216,6 @@ module "processor" {
       POWERTOOLS_SERVICE_NAME = "image-renditions"
     },
     var.quarantine_prefix == null ? {} : { QUARANTINE_PREFIX = var.quarantine_prefix },
-    var.processor.environment_variables,
   )
 
   async_invoke = {
@@ -166,29 +225,7 @@ module "processor" {
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 
-  policy_statements = concat(
-    [
-      {
-        sid       = "ReadUploads"
-        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
-        resources = ["${local.source_arn}/*"]
-      },
-      {
-        # PutObject for renditions and quarantine copies; GetObject for HeadObject (the
-        # idempotency check).
-        sid       = "WriteRenditions"
-        actions   = ["s3:PutObject", "s3:GetObject"]
-        resources = ["${local.dest_arn}/*"]
-      },
-      {
-        # Without ListBucket, HeadObject of a rendition not made yet answers 403 instead of 404.
-        sid       = "ListRenditions"
-        actions   = ["s3:ListBucket"]
-        resources = [local.dest_arn]
-      },
-    ],
-    local.kms_statements,
-  )
+  policy_statements = local.processor_statements
 }
 
 resource "aws_lambda_permission" "s3" {

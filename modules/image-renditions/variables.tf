@@ -138,6 +138,11 @@ variable "processor" {
     environment_variables        = optional(map(string), {})
   })
   default = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.processor.environment_variables), ["DESTINATION_BUCKET", "RENDITIONS", "MAX_OBJECT_BYTES", "MAX_IMAGE_PIXELS", "QUARANTINE_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "processor.environment_variables: DESTINATION_BUCKET, RENDITIONS, MAX_OBJECT_BYTES, MAX_IMAGE_PIXELS, QUARANTINE_PREFIX and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use buckets, renditions, limits and quarantine_prefix."
+  }
 }
 
 variable "reporter" {
@@ -150,6 +155,11 @@ variable "reporter" {
     environment_variables        = optional(map(string), {})
   })
   default = {}
+
+  validation {
+    condition     = length(setintersection(keys(var.reporter.environment_variables), ["TABLE_NAME", "REPLICA_BUCKET", "REPLICA_REGION", "REPLICA_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "reporter.environment_variables: TABLE_NAME, REPLICA_* and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use replica."
+  }
 }
 
 variable "packages" {

@@ -54,6 +54,96 @@ resource "aws_sqs_queue" "s3_failures" {
   tags                      = var.tags
 }
 
+resource "aws_sqs_queue_policy" "s3_failures" {
+  queue_url = aws_sqs_queue.s3_failures.url
+  policy    = data.aws_iam_policy_document.s3_failures_queue.json
+}
+
+data "aws_iam_policy_document" "s3_failures_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.s3_failures.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+locals {
+  # Both functions: SSE-KMS objects (read, write, multipart), the stream and the failure queues
+  # (Lambda sends failed events and batches with the function's role) use the scenario key.
+  kms_statements = var.kms_key_arn == null ? [] : [{
+    sid       = "UseScenarioKey"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }]
+
+  converter_statements = concat(
+    [
+      {
+        sid       = "ReadInput"
+        actions   = ["s3:GetObject"]
+        resources = ["${local.input_bucket_arn}/${var.input.prefix}*"]
+      },
+      {
+        # Without ListBucket, GetObject of a key deleted before the converter ran answers 403
+        # (retried, then the failure queue) instead of 404 (skipped as superseded).
+        sid       = "ListInput"
+        actions   = ["s3:ListBucket"]
+        resources = [local.input_bucket_arn]
+      },
+      {
+        # PutObject covers CreateMultipartUpload/UploadPart/CompleteMultipartUpload.
+        sid     = "WriteOutput"
+        actions = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        resources = [
+          "${local.output_bucket_arn}/${var.output.prefix}*",
+          "${local.output_bucket_arn}/${var.output.quarantine_prefix}*",
+        ]
+      },
+    ],
+    local.kms_statements,
+  )
+
+  stream_statements = var.stream.enabled ? concat(
+    [
+      {
+        # Lambda's poller reads the stream with the function's role; ListStreams is left out
+        # (account-wide, not needed when the mapping names the stream), and so is
+        # SubscribeToShard (enhanced fan-out consumers only; the mapping uses none).
+        sid = "ReadStream"
+        actions = [
+          "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+          "kinesis:GetShardIterator", "kinesis:ListShards",
+        ]
+        resources = [local.stream_arn]
+      },
+      {
+        sid       = "SendFailedBatches"
+        actions   = ["sqs:SendMessage"]
+        resources = [aws_sqs_queue.stream_failures[0].arn]
+      },
+      {
+        sid     = "WriteBatches"
+        actions = ["s3:PutObject", "s3:DeleteObject"]
+        resources = [
+          "${local.output_bucket_arn}/${var.output.stream_prefix}*",
+          "${local.output_bucket_arn}/${var.output.stream_quarantine_prefix}*",
+        ]
+      },
+    ],
+    local.kms_statements,
+  ) : []
+}
+
 module "converter" {
   source = "../lambda-function"
 
@@ -70,7 +160,9 @@ module "converter" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = merge({
+  # The module's own variables come last: a caller's environment cannot point the code at what
+  # the role does not allow (var.converter's validation also rejects these keys).
+  environment_variables = merge(var.converter.environment_variables, {
     INPUT_BUCKET            = var.input.bucket_name
     INPUT_PREFIX            = var.input.prefix
     OUTPUT_BUCKET           = local.output_bucket
@@ -79,7 +171,7 @@ module "converter" {
     CSV_COLUMNS             = local.columns_json
     MAX_RECORD_CHARS        = tostring(var.converter.max_record_chars)
     POWERTOOLS_SERVICE_NAME = "json-to-csv-s3"
-  }, var.converter.environment_variables)
+  })
 
   async_invoke = {
     maximum_retry_attempts       = var.converter.maximum_retry_attempts
@@ -87,22 +179,7 @@ module "converter" {
     on_failure_destination       = aws_sqs_queue.s3_failures.arn
   }
 
-  policy_statements = [
-    {
-      sid       = "ReadInput"
-      actions   = ["s3:GetObject"]
-      resources = ["${local.input_bucket_arn}/${var.input.prefix}*"]
-    },
-    {
-      # PutObject covers CreateMultipartUpload/UploadPart/CompleteMultipartUpload.
-      sid     = "WriteOutput"
-      actions = ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-      resources = [
-        "${local.output_bucket_arn}/${var.output.prefix}*",
-        "${local.output_bucket_arn}/${var.output.quarantine_prefix}*",
-      ]
-    },
-  ]
+  policy_statements = local.converter_statements
 }
 
 resource "aws_lambda_permission" "s3" {
@@ -155,6 +232,33 @@ resource "aws_sqs_queue" "stream_failures" {
   tags                      = var.tags
 }
 
+resource "aws_sqs_queue_policy" "stream_failures" {
+  count = var.stream.enabled ? 1 : 0
+
+  queue_url = aws_sqs_queue.stream_failures[0].url
+  policy    = data.aws_iam_policy_document.stream_failures_queue[0].json
+}
+
+data "aws_iam_policy_document" "stream_failures_queue" {
+  count = var.stream.enabled ? 1 : 0
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.stream_failures[0].arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 module "stream_converter" {
   source = "../lambda-function"
   count  = var.stream.enabled ? 1 : 0
@@ -171,39 +275,15 @@ module "stream_converter" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = merge({
+  environment_variables = merge(var.stream.environment_variables, {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.stream_prefix
     QUARANTINE_PREFIX       = var.output.stream_quarantine_prefix
     CSV_COLUMNS             = local.columns_json
     POWERTOOLS_SERVICE_NAME = "json-to-csv-stream"
-  }, var.stream.environment_variables)
+  })
 
-  policy_statements = [
-    {
-      # Lambda's poller reads the stream with the function's role; ListStreams is left out
-      # (account-wide, not needed when the mapping names the stream).
-      sid = "ReadStream"
-      actions = [
-        "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-        "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard",
-      ]
-      resources = [local.stream_arn]
-    },
-    {
-      sid       = "SendFailedBatches"
-      actions   = ["sqs:SendMessage"]
-      resources = [aws_sqs_queue.stream_failures[0].arn]
-    },
-    {
-      sid     = "WriteBatches"
-      actions = ["s3:PutObject", "s3:DeleteObject"]
-      resources = [
-        "${local.output_bucket_arn}/${var.output.stream_prefix}*",
-        "${local.output_bucket_arn}/${var.output.stream_quarantine_prefix}*",
-      ]
-    },
-  ]
+  policy_statements = local.stream_statements
 }
 
 resource "aws_lambda_event_source_mapping" "stream" {

@@ -84,6 +84,11 @@ variable "converter" {
     condition     = var.converter.max_record_chars >= 1024 && floor(var.converter.max_record_chars) == var.converter.max_record_chars
     error_message = "converter.max_record_chars: a whole number >= 1024 (the largest single record, in characters; memory scales with it)."
   }
+
+  validation {
+    condition     = length(setintersection(keys(var.converter.environment_variables), ["INPUT_BUCKET", "INPUT_PREFIX", "OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "MAX_RECORD_CHARS", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "converter.environment_variables: INPUT_*, OUTPUT_*, QUARANTINE_PREFIX, CSV_COLUMNS, MAX_RECORD_CHARS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use input, output, columns and converter.max_record_chars."
+  }
 }
 
 variable "stream" {
@@ -134,6 +139,11 @@ variable "stream" {
   validation {
     condition     = var.stream.parallelization_factor >= 1 && var.stream.parallelization_factor <= 10
     error_message = "stream.parallelization_factor: 1-10."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.stream.environment_variables), ["OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "stream.environment_variables: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use output and columns."
   }
 
   validation {

@@ -46,3 +46,30 @@ resource "aws_s3_bucket_versioning" "this" {
     status = var.versioning ? "Enabled" : "Suspended"
   }
 }
+
+# TLS only: every request made over plain HTTP is refused, whoever makes it.
+data "aws_iam_policy_document" "this" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  bucket = aws_s3_bucket.this.bucket
+  policy = data.aws_iam_policy_document.this.json
+
+  # S3 refuses concurrent changes to one bucket's configuration; the public access block goes first.
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}

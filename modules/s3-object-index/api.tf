@@ -33,7 +33,7 @@ resource "aws_lambda_function_url" "this" {
   count = var.api.enabled ? 1 : 0
 
   function_name      = module.api[0].function_name
-  authorization_type = var.api.auth_type
+  authorization_type = "AWS_IAM"
 }
 
 resource "aws_api_gateway_rest_api" "this" {
@@ -67,7 +67,7 @@ resource "aws_api_gateway_method" "proxy" {
   rest_api_id   = aws_api_gateway_rest_api.this[0].id
   resource_id   = aws_api_gateway_resource.proxy[0].id
   http_method   = "ANY"
-  authorization = var.api.auth_type == "AWS_IAM" ? "AWS_IAM" : "NONE" #checkov:skip=CKV_AWS_59:auth_type NONE is an explicit opt-in; the default is AWS_IAM.
+  authorization = "AWS_IAM"
 }
 
 resource "aws_api_gateway_integration" "proxy" {

@@ -66,7 +66,71 @@ resource "aws_sqs_queue" "on_failure" {
   tags                      = var.tags
 }
 
+resource "aws_sqs_queue_policy" "on_failure" {
+  queue_url = aws_sqs_queue.on_failure.url
+  policy    = data.aws_iam_policy_document.on_failure_queue.json
+}
+
+data "aws_iam_policy_document" "on_failure_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.on_failure.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 # ------------------------------------------------------------------ indexer
+locals {
+  # The module's own variables come last: a caller's environment cannot make the code do what
+  # the role does not allow (the validation of var.indexer also rejects these keys).
+  indexer_environment = merge(var.indexer.environment_variables, {
+    TABLE_NAME              = aws_dynamodb_table.this.name
+    TOMBSTONE_TTL_DAYS      = tostring(var.tombstone_ttl_days)
+    FETCH_CONTENT_TYPE      = tostring(var.fetch_content_type)
+    POWERTOOLS_SERVICE_NAME = "s3-object-index"
+  })
+
+  indexer_statements = concat(
+    [{
+      # Conditional Puts, alone or in TransactWriteItems: authorised as dynamodb:PutItem per item.
+      sid       = "WriteIndex"
+      actions   = ["dynamodb:PutItem"]
+      resources = [aws_dynamodb_table.this.arn]
+    }],
+    var.fetch_content_type ? [
+      {
+        # HeadObject is s3:GetObject, with the event's VersionId s3:GetObjectVersion.
+        sid       = "HeadIndexedObjects"
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+        resources = [for arn in values(local.bucket_arns) : "${arn}/*"]
+      },
+      {
+        # Without ListBucket, HeadObject of a key deleted before the lookup answers 403, not 404.
+        sid       = "ListIndexedBuckets"
+        actions   = ["s3:ListBucket"]
+        resources = values(local.bucket_arns)
+      },
+    ] : [],
+    var.kms_key_arn == null ? [] : [{
+      # The on-failure queue and the table are encrypted with the key: Lambda sends failed events
+      # with this role (GenerateDataKey, Decrypt); DynamoDB uses the key on the caller's behalf.
+      sid       = "UseScenarioKey"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [var.kms_key_arn]
+    }],
+  )
+}
+
 module "indexer" {
   source = "../lambda-function"
 
@@ -83,12 +147,7 @@ module "indexer" {
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = merge({
-    TABLE_NAME              = aws_dynamodb_table.this.name
-    TOMBSTONE_TTL_DAYS      = tostring(var.tombstone_ttl_days)
-    FETCH_CONTENT_TYPE      = tostring(var.fetch_content_type)
-    POWERTOOLS_SERVICE_NAME = "s3-object-index"
-  }, var.indexer.environment_variables)
+  environment_variables = local.indexer_environment
 
   async_invoke = {
     maximum_retry_attempts       = var.indexer.maximum_retry_attempts
@@ -96,18 +155,7 @@ module "indexer" {
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 
-  policy_statements = concat(
-    [{
-      sid       = "WriteIndex"
-      actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
-      resources = [aws_dynamodb_table.this.arn]
-    }],
-    var.fetch_content_type ? [{
-      sid       = "HeadIndexedObjects"
-      actions   = ["s3:GetObject"]
-      resources = [for arn in values(local.bucket_arns) : "${arn}/*"]
-    }] : [],
-  )
+  policy_statements = local.indexer_statements
 }
 
 resource "aws_lambda_permission" "s3" {

@@ -56,7 +56,7 @@ variable "tombstone_ttl_days" {
 }
 
 variable "fetch_content_type" {
-  description = "Look up each created object's Content-Type with HeadObject (one extra S3 request per object; needs s3:GetObject on the buckets)."
+  description = "Look up each created object's Content-Type with HeadObject (one extra S3 request per object; the role then gets s3:GetObject, s3:GetObjectVersion and s3:ListBucket on the buckets, so a key deleted before the lookup answers 404 and is indexed without a content type)."
   type        = bool
   default     = false
 }
@@ -82,10 +82,15 @@ variable "indexer" {
     condition     = var.indexer.timeout >= 1 && var.indexer.timeout <= 900
     error_message = "indexer.timeout: 1-900 seconds."
   }
+
+  validation {
+    condition     = length(setintersection(keys(var.indexer.environment_variables), ["TABLE_NAME", "TOMBSTONE_TTL_DAYS", "FETCH_CONTENT_TYPE", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "indexer.environment_variables: TABLE_NAME, TOMBSTONE_TTL_DAYS, FETCH_CONTENT_TYPE and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use tombstone_ttl_days and fetch_content_type."
+  }
 }
 
 variable "api" {
-  description = "The synchronous query API. auth_type AWS_IAM (default) requires SigV4-signed requests on both the function URL and the REST API; NONE makes both public."
+  description = "The synchronous query API, on a function URL and a REST API, both requiring SigV4-signed requests (auth_type AWS_IAM, the only value: a public API over the index is not offered)."
   type = object({
     enabled       = optional(bool, true)
     auth_type     = optional(string, "AWS_IAM")
@@ -97,8 +102,8 @@ variable "api" {
   default = {}
 
   validation {
-    condition     = contains(["AWS_IAM", "NONE"], var.api.auth_type)
-    error_message = "api.auth_type: AWS_IAM or NONE."
+    condition     = var.api.auth_type == "AWS_IAM"
+    error_message = "api.auth_type: only AWS_IAM (SigV4-signed requests). NONE, a public and unthrottled API over every indexed key, is not offered; put your own authorizer in front of the REST API if you need other callers."
   }
 
   validation {

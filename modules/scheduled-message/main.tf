@@ -51,6 +51,29 @@ resource "aws_sqs_queue" "failures" {
   tags                      = var.tags
 }
 
+resource "aws_sqs_queue_policy" "failures" {
+  queue_url = aws_sqs_queue.failures.url
+  policy    = data.aws_iam_policy_document.failures_queue.json
+}
+
+data "aws_iam_policy_document" "failures_queue" {
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sqs:*"]
+    resources = [aws_sqs_queue.failures.arn]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
 module "function" {
   source = "../lambda-function"
 

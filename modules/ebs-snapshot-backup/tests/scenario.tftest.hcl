@@ -57,8 +57,8 @@ run "iam_is_scoped_to_regions_and_managed_tag" {
   }
 
   assert {
-    condition     = contains([for s in output.policy_statements : s.conditions if s.sid == "TagSnapshotsOnCreate"][0], { test = "StringEquals", variable = "ec2:CreateAction", values = ["CreateSnapshot", "CopySnapshot"] })
-    error_message = "CreateTags only as part of CreateSnapshot / CopySnapshot"
+    condition     = contains([for s in output.policy_statements : s.conditions if s.sid == "TagSnapshotsOnCreate"][0], { test = "StringEquals", variable = "ec2:CreateAction", values = tolist(["CreateSnapshot"]) })
+    error_message = "CreateTags only as part of CreateSnapshot (no copies configured)"
   }
 
   assert {

@@ -86,11 +86,11 @@ run "least_privilege_statements" {
   command = plan
 
   assert {
-    condition = anytrue([for s in output.policy_statements : s.sid == "RunOwnedInstances" && s.actions == ["ec2:RunInstances"] && s.resources == [
-      "arn:aws:ec2:us-east-1:123456789012:instance/*", "arn:aws:ec2:us-east-1:123456789012:volume/*",
+    condition = anytrue([for s in output.policy_statements : s.sid == "RunOwnedVolumes" && s.actions == ["ec2:RunInstances"] && s.resources == [
+      "arn:aws:ec2:us-east-1:123456789012:volume/*",
       ] && try(s.conditions, null) == [{ test = "StringEquals", variable = "aws:RequestTag/FleetOwner", values = ["ops-fleet"] }]
     ])
-    error_message = "RunInstances on instances/volumes only with the owner tag in the request"
+    error_message = "RunInstances on volumes only with the owner tag in the request"
   }
 
   assert {

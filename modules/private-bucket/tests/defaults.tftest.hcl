@@ -83,3 +83,22 @@ run "versioning_false_suspends" {
     error_message = "versioning = false suspends versioning"
   }
 }
+
+run "bucket_policy_denies_plain_http" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.this.statement :
+      s.effect == "Deny" && s.actions == toset(["s3:*"]) &&
+      s.resources == toset(["arn:aws:s3:::mock-bucket", "arn:aws:s3:::mock-bucket/*"]) &&
+      anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])]) &&
+      anytrue([for p in s.principals : p.type == "*" && p.identifiers == toset(["*"])])
+    ])
+    error_message = "the bucket policy denies every request made without TLS, on the bucket and its objects"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_policy.this.bucket == "photos-uploads-123"
+    error_message = "the TLS-only policy is attached to the bucket"
+  }
+}

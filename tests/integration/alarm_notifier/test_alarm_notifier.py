@@ -2,7 +2,8 @@
 
 Runs against the local AWS or a real account. The emails and the webhook are asserted only on
 the emulator: its SES outbox (GET <endpoint>/_aws/ses) shows sent messages, and its Lambda runs
-as a local process that can reach the HTTP server this test starts on 127.0.0.1. Against real
+as a local process that can reach the HTTPS server this test starts on 127.0.0.1 (trusting the
+test's CA through SSL_CERT_FILE, set on the function after deployment). Against real
 AWS a Lambda cannot reach this machine and SES mail cannot be read back, so there the test
 deploys no webhook and checks the function's own log of what each channel delivered.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import ssl
 import threading
 import time
 import urllib.request
@@ -20,6 +22,7 @@ from typing import Any
 
 import boto3
 import pytest
+import trustme
 
 from lbp_testing.stack import DeployStack
 from scenario_client.cloudwatch import query_protocol_client
@@ -28,7 +31,9 @@ from scenario_client.target import AwsTarget
 
 
 class WebhookServer:
-    def __init__(self) -> None:
+    """An HTTPS server on 127.0.0.1 with a certificate from a throw-away CA (trustme)."""
+
+    def __init__(self, ca: trustme.CA) -> None:
         self.received: list[dict[str, Any]] = []
         server = self
 
@@ -43,7 +48,10 @@ class WebhookServer:
                 pass
 
         self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/alarms"
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.httpd.server_port}/hooks/alarms"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -52,11 +60,21 @@ class WebhookServer:
 
 
 @pytest.fixture(scope="module")
-def webhook(aws_target: AwsTarget) -> Iterator[WebhookServer | None]:
+def webhook_ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, str]:
+    ca = trustme.CA()
+    bundle = tmp_path_factory.mktemp("webhook-ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    return ca, str(bundle)
+
+
+@pytest.fixture(scope="module")
+def webhook(
+    aws_target: AwsTarget, webhook_ca: tuple[trustme.CA, str]
+) -> Iterator[WebhookServer | None]:
     if not aws_target.is_emulator:
         yield None
         return
-    server = WebhookServer()
+    server = WebhookServer(webhook_ca[0])
     yield server
     server.close()
 
@@ -84,7 +102,10 @@ def instance_id(aws_target: AwsTarget) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def scenario(
-    deploy_stack: DeployStack, webhook: WebhookServer | None, instance_id: str
+    deploy_stack: DeployStack,
+    webhook: WebhookServer | None,
+    webhook_ca: tuple[trustme.CA, str],
+    instance_id: str,
 ) -> dict[str, Any]:
     sender = f"alarms-{secrets.token_hex(3)}@example.com"
     variables: dict[str, Any] = {
@@ -100,8 +121,31 @@ def scenario(
         variables["alarm_notifier_webhook_url"] = webhook.url
     stack = deploy_stack(["alarm_notifier"], **variables)
     outputs: dict[str, Any] = dict(stack.outputs["alarm_notifier"])
+    if webhook is not None:
+        # The function verifies the webhook's certificate (HTTPS only): on the emulator it runs
+        # on this machine, and trusts the test CA through OpenSSL's SSL_CERT_FILE, set from
+        # outside like any function setting. On AWS no webhook is deployed (see the docstring).
+        trust_bundle(outputs["function_name"], webhook_ca[1])
     outputs["sender"] = sender
     return outputs
+
+
+def trust_bundle(function_name: str, bundle: str) -> None:
+    client = boto3.client("lambda")
+    current = client.get_function_configuration(FunctionName=function_name)
+    variables = current["Environment"]["Variables"] | {"SSL_CERT_FILE": bundle}
+    client.update_function_configuration(
+        FunctionName=function_name, Environment={"Variables": variables}
+    )
+    eventually(
+        lambda: client.get_function_configuration(FunctionName=function_name),
+        accept=lambda c: (
+            c.get("LastUpdateStatus") == "Successful"
+            and c["Environment"]["Variables"].get("SSL_CERT_FILE") == bundle
+        ),
+        timeout=60,
+        what=f"{function_name} trusting the test CA",
+    )
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:

@@ -306,3 +306,26 @@ def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, 
     bodies = eventually(failure_bodies, timeout=120, interval=0, what=f"failure record for {key}")
     assert "forced failure" in bodies[0] or "RetriesExhausted" in bodies[0]
     assert result_item(scenario, key) is None
+
+
+def test_a_tagged_upload_is_quarantined_without_its_tags(scenario: dict[str, Any]) -> None:
+    """Quarantine copies use TaggingDirective=REPLACE: no tagging permission is needed.
+
+    Under IAM enforcement, with S3's default (COPY) the CopyObject of a tagged upload needs
+    s3:GetObjectTagging / s3:PutObjectTagging, which the role does not have: the copy is denied
+    and the event goes to the failure queue instead of being recorded as skipped.
+    """
+    key = f"{secrets.token_hex(4)}/tagged/notes.jpg"
+    boto3.client("s3").put_object(
+        Bucket=scenario["source_bucket_name"],
+        Key=key,
+        Body=b"plain text, tagged, pretending to be a JPEG\n",
+        Tagging="classification=internal&owner=alice",
+    )
+    item = wait_for_result(scenario, key)
+    assert item["status"] == "skipped" and "not an image" in str(item["reason"])
+    copy = f"quarantine/{key}"
+    tags = boto3.client("s3").get_object_tagging(
+        Bucket=scenario["destination_bucket_name"], Key=copy
+    )
+    assert tags["TagSet"] == []

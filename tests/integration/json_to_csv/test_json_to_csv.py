@@ -218,3 +218,36 @@ def test_kinesis_records_appear_exactly_once_and_poison_is_quarantined(
         recovered[data] = recovered.get(data, 0) + 1
         assert entry["reason"]
     assert recovered == poison
+
+
+def test_an_object_deleted_before_the_converter_ran_is_skipped_as_superseded(
+    scenario: dict[str, Any],
+) -> None:
+    """The creation event of an input object that is already gone: a skip, not a failure.
+
+    Under IAM enforcement this fails when the converter's role lacks s3:ListBucket on the input
+    bucket: GetObject of a missing key then answers 403 (retried, then the failure queue) instead
+    of 404. The event is crafted and the function invoked with it synchronously: the real race
+    (deleted between upload and delivery) cannot be timed reliably.
+    """
+    bucket, prefix = scenario["input_bucket_name"], scenario["input_prefix"]
+    key = f"{prefix}gone-{secrets.token_hex(4)}.json"
+    event = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": key, "size": 2, "eTag": "99914b932bd37a50b983c5e7c90ae93b"},
+                },
+            }
+        ]
+    }
+    reply = boto3.client("lambda").invoke(
+        FunctionName=scenario["converter_function_name"], Payload=json.dumps(event).encode()
+    )
+    payload = json.loads(reply["Payload"].read())
+    assert "FunctionError" not in reply, payload
+    assert payload == {"converted": 0, "unreadable": 0, "superseded": 1, "skipped": 0}

@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import boto3
@@ -19,42 +16,8 @@ SENDER = "alarms@example.com"
 REGION = "eu-west-1"
 
 
-class Webhook:
-    """A local HTTP server that records JSON bodies and answers with `status`."""
-
-    def __init__(self) -> None:
-        self.received: list[dict[str, Any]] = []
-        self.status = 200
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers["Content-Length"])
-                hook.received.append(json.loads(self.rfile.read(length)))
-                self.send_response(hook.status)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
-def webhook() -> Iterator[Webhook]:
-    hook = Webhook()
-    yield hook
-    hook.close()
-
-
-@pytest.fixture
-def aws(webhook: Webhook) -> Iterator[dict[str, Any]]:
+def aws(webhook: Any) -> Iterator[dict[str, Any]]:
     with mock_aws():
         ses = boto3.client("ses")
         ses.verify_email_identity(EmailAddress=SENDER)
@@ -100,7 +63,7 @@ def cpu_event(events: Any, instance_id: str, state: str = "ALARM") -> dict[str, 
 
 
 def test_alarm_reaches_every_channel_with_the_resource_name(
-    notifier: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+    notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
 ) -> None:
     result = notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
     [outcome] = result["notified"]
@@ -117,7 +80,7 @@ def test_alarm_reaches_every_channel_with_the_resource_name(
 
 
 def test_failing_webhook_does_not_stop_email_or_topic(
-    notifier: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+    notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
 ) -> None:
     webhook.status = 500
     result = notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
@@ -128,7 +91,7 @@ def test_failing_webhook_does_not_stop_email_or_topic(
 
 
 def test_every_channel_failing_fails_the_invocation(
-    load_handler: Any, aws: dict[str, Any], webhook: Webhook, events: Any, lambda_context: Any
+    load_handler: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
 ) -> None:
     webhook.status = 503
     module = load_handler(
@@ -146,7 +109,7 @@ def test_every_channel_failing_fails_the_invocation(
 
 
 def test_non_alarm_messages_are_dropped_with_a_logged_reason(
-    notifier: Any, events: Any, lambda_context: Any, webhook: Webhook, caplog: Any
+    notifier: Any, events: Any, lambda_context: Any, webhook: Any, caplog: Any
 ) -> None:
     result = notifier.lambda_handler(events.sns("hello from a human"), lambda_context)
     assert result == {"notified": [], "dropped": [result["dropped"][0]]}

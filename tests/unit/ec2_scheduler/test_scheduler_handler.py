@@ -162,6 +162,25 @@ def test_explicit_instance_ids_win_over_tags_and_missing_ones_are_reported(
     assert fleet.state("eu-west-1", untagged) == "stopped"
 
 
+def test_tags_are_searched_only_in_the_tag_regions(
+    scheduler: Any, fleet: Fleet, lambda_context: Any
+) -> None:
+    """A listed instance's region is not a tag region: tagged instances there are not touched.
+
+    The role may start/stop tagged instances only in the tag regions (and listed instances by
+    id): acting on a tagged instance elsewhere is UnauthorizedOperation on every run on AWS.
+    """
+    listed = fleet.launch("ap-southeast-2", None)
+    tagged_elsewhere = fleet.launch("ap-southeast-2", "office-hours")
+    handler = scheduler(
+        enforced=True, instances={listed: {"region": "ap-southeast-2", "schedule": "office-hours"}}
+    )
+    summary = handler.lambda_handler(scheduled_event(EVENING), lambda_context)
+    assert summary_counts(summary) == {"stopped": 1}
+    assert fleet.state("ap-southeast-2", listed) == "stopped"
+    assert fleet.state("ap-southeast-2", tagged_elsewhere) == "running"
+
+
 def test_transitional_states_are_skipped() -> None:
     config = load_config(
         {

@@ -7,7 +7,7 @@ import pytest
 from fleet_provisioner.plan import client_token
 from fleet_provisioner.provisioner import FleetIncompleteError
 
-from .conftest import OWNER, Aws, tags_of
+from .conftest import OWNER, PARAMETER, Aws, tags_of
 
 
 def ids(instances: list[dict[str, Any]]) -> set[str]:
@@ -156,3 +156,23 @@ def test_bad_events_are_rejected_without_touching_ec2(
     aws.put_fleet([aws.server("web", 1)])
     assert provisioner.lambda_handler(event, lambda_context)["status"] == "rejected"
     assert aws.live_instances() == []
+
+
+def test_a_disallowed_instance_type_launches_nothing_and_is_named(
+    load_handler: Any, aws: Aws, lambda_context: Any
+) -> None:
+    """ALLOWED_INSTANCE_TYPES (the module's allowed_launch.instance_types, also enforced by IAM
+    with ec2:InstanceType) is checked against the whole document before any launch."""
+    handler = load_handler(
+        "fleet_provisioner.handler",
+        FLEET_PARAMETER_NAME=PARAMETER,
+        FLEET_OWNER=OWNER,
+        ALLOWED_INSTANCE_TYPES='["t3.micro"]',
+    )
+    aws.put_fleet([aws.server("web", 1), aws.server("big", 1, instance_type="m5.24xlarge")])
+    report = handler.lambda_handler({"action": "reconcile"}, lambda_context)
+    assert report["status"] == "rejected" and report["launched"] == []
+    assert report["errors"] == [
+        {"spec": "big", "reason": "instance_type 'm5.24xlarge' is not allowed (allowed: t3.micro)"}
+    ]
+    assert aws.live_instances(FleetOwner=OWNER) == []

@@ -111,3 +111,23 @@ def test_fleet_larger_than_max_instances_is_rejected() -> None:
 def test_malformed_documents_are_rejected(document: str) -> None:
     fleet = parse_fleet(document, RESERVED)
     assert fleet.servers == () and fleet.errors[0].spec == "<document>"
+
+
+def test_instance_types_outside_the_allowed_list_are_named_and_reject_the_fleet() -> None:
+    document = json.dumps(
+        {"servers": [server("web"), server("gpu", instance_type="p5.48xlarge"), server("db")]}
+    )
+    fleet = parse_fleet(document, RESERVED, allowed_instance_types=("t3.micro", "t3.small"))
+    assert fleet.servers == ()
+    assert [e.as_dict() for e in fleet.errors] == [
+        {
+            "spec": "gpu",
+            "reason": "instance_type 'p5.48xlarge' is not allowed (allowed: t3.micro, t3.small)",
+        }
+    ]
+
+
+def test_allowed_instance_types_accept_the_listed_ones() -> None:
+    document = json.dumps({"servers": [server("web"), server("api", instance_type="t3.small")]})
+    fleet = parse_fleet(document, RESERVED, allowed_instance_types=("t3.micro", "t3.small"))
+    assert fleet.errors == () and [s.name for s in fleet.servers] == ["web", "api"]

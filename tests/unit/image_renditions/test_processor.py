@@ -114,6 +114,21 @@ def test_hostile_objects_are_skipped_and_quarantined(s3: Any, body: bytes, reaso
     assert reason in s3.head_object(Bucket=DEST, Key="q/in/bad.jpg")["Metadata"]["skip-reason"]
 
 
+def test_quarantine_copy_of_a_tagged_upload_needs_no_tagging_permission(s3: Any) -> None:
+    """A tagged upload is quarantined without its tags (TaggingDirective=REPLACE).
+
+    With S3's default (COPY), CopyObject of a tagged object also needs s3:GetObjectTagging on the
+    upload and s3:PutObjectTagging on the copy, which the role does not have: AWS denies it and
+    the event is retried into the failure queue. The copy must not carry the upload's tags.
+    """
+    s3.put_object(Bucket=SOURCE, Key="in/bad.jpg", Body=b"not an image", Tagging="owner=alice")
+    head = s3.head_object(Bucket=SOURCE, Key="in/bad.jpg")
+    upload = Upload(SOURCE, "in/bad.jpg", 12, head["ETag"].strip('"'), None)
+    outcome = process_upload(s3, config(QUARANTINE_PREFIX="q"), upload)
+    assert outcome.status == "skipped" and dest_keys(s3) == ["q/in/bad.jpg"]
+    assert s3.get_object_tagging(Bucket=DEST, Key="q/in/bad.jpg")["TagSet"] == []
+
+
 def test_size_limit_is_checked_before_download_even_if_the_event_lies(s3: Any) -> None:
     upload = put(s3, "big.png", png())
     lying = Upload(SOURCE, "big.png", 10, upload.etag, None)

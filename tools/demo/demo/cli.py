@@ -6,11 +6,20 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from demo import console
 from demo.steps import STEPS
 from demo.terraform import Terraform, TerraformError, binary_from
+
+
+def demo_variables(environ: Mapping[str, str]) -> dict[str, str]:
+    """Root-stack variables for the demo: on an emulator (an AWS_ENDPOINT_URL, not LBP_TARGET=aws)
+    the fleet provisioner, off by default because it launches real instances, is turned on."""
+    if environ.get("LBP_TARGET") == "aws" or not environ.get("AWS_ENDPOINT_URL"):
+        return {}
+    return {"enable_fleet_provisioner": "true"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     terraform = Terraform(binary_from(root / ".tools"), root)
     started = time.monotonic()
     try:
-        console.step(terraform.apply() + f" ({time.monotonic() - started:.0f} s)")
+        applied = terraform.apply(demo_variables(os.environ))
+        console.step(applied + f" ({time.monotonic() - started:.0f} s)")
         outputs = terraform.outputs()
     except TerraformError as error:
         print(error, file=sys.stderr)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,12 +32,13 @@ class Terraform:
             )
         return result.stdout
 
-    def apply(self) -> str:
+    def apply(self, variables: Mapping[str, str] | None = None) -> str:
         """Applies with a progress line (resources done / total, elapsed): rewritten in place in
         a terminal, one line every 15 s in a log."""
         self.run("init", "-input=false", "-no-color")
+        flags = [f"-var={name}={value}" for name, value in (variables or {}).items()]
         command = [self.binary, f"-chdir={self.directory}", "apply", "-json", "-input=false",
-                   "-auto-approve"]  # fmt: skip
+                   "-auto-approve", *flags]  # fmt: skip
         try:
             result = run_with_progress(command, out=sys.stdout, interactive=sys.stdout.isatty())
         except ApplyFailedError as error:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from demo import console
-from demo.terraform import summary_line
+from demo.cli import demo_variables
+from demo.terraform import Terraform, summary_line
 
 
 def test_summary_line_is_the_apply_complete_line() -> None:
@@ -16,3 +19,26 @@ def test_table_aligns_columns(capsys: pytest.CaptureFixture[str]) -> None:
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].index("size") == lines[2].index("1") == lines[3].index("12345")
     assert set(lines[1].strip()) == {"-", " "}
+
+
+def test_the_fleet_provisioner_is_turned_on_only_for_an_emulator() -> None:
+    """The root stack defaults it off (it launches real instances); the demo shows it locally."""
+    local = {"AWS_ENDPOINT_URL": "http://127.0.0.1:4566", "LBP_TARGET": "local"}
+    assert demo_variables(local) == {"enable_fleet_provisioner": "true"}
+    assert demo_variables({"AWS_ENDPOINT_URL": "http://localhost:4566"}) == {
+        "enable_fleet_provisioner": "true"
+    }
+    assert demo_variables({"LBP_TARGET": "aws"}) == {}
+    assert demo_variables({"LBP_TARGET": "aws", "AWS_ENDPOINT_URL": "http://x:1"}) == {}
+
+
+def test_apply_passes_the_variables(tmp_path: Path) -> None:
+    script = tmp_path / "terraform"
+    log = tmp_path / "calls"
+    script.write_text(f'#!/bin/sh\necho "$@" >> {log}\necho "Apply complete! Resources: 1 added"\n')
+    script.chmod(0o755)
+    summary = Terraform(str(script), tmp_path).apply({"enable_fleet_provisioner": "true"})
+    assert summary == "Apply complete! Resources: 1 added"
+    apply_call = log.read_text().splitlines()[-1].split()
+    assert apply_call[:2] == [f"-chdir={tmp_path}", "apply"]
+    assert "-var=enable_fleet_provisioner=true" in apply_call

@@ -1,0 +1,89 @@
+# Plan-only tests of the IAM and transport hardening of modules/image-renditions (issue 12).
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "./tests/mocks"
+}
+
+variables {
+  name = "photos"
+  buckets = {
+    source      = { name = "photos-uploads-123" }
+    destination = { name = "photos-renditions-123" }
+  }
+  packages = {
+    renditions = "../lambda-function/tests/fixtures/handler.zip"
+    report     = "../lambda-function/tests/fixtures/handler.zip"
+  }
+  pillow_layer_arn  = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3"
+  quarantine_prefix = "quarantine"
+}
+
+run "renditions_are_written_only_under_their_prefixes" {
+  command = plan
+
+  assert {
+    condition = toset(one([for s in local.processor_statements : s.resources if s.sid == "WriteRenditions"])) == toset([
+      "arn:aws:s3:::photos-renditions-123/large/*",
+      "arn:aws:s3:::photos-renditions-123/small/*",
+      "arn:aws:s3:::photos-renditions-123/thumb/*",
+      "arn:aws:s3:::photos-renditions-123/quarantine/*",
+    ])
+    error_message = "PutObject only under each rendition's prefix and the quarantine prefix"
+  }
+
+  assert {
+    condition     = !anytrue([for s in local.processor_statements : contains(s.resources, "arn:aws:s3:::photos-renditions-123/*")])
+    error_message = "no statement covers the whole destination bucket"
+  }
+}
+
+run "no_quarantine_no_quarantine_prefix" {
+  command = plan
+
+  variables {
+    quarantine_prefix = null
+    renditions        = { thumb = { max_width = 100, max_height = 100 } }
+  }
+
+  assert {
+    condition     = toset(one([for s in local.processor_statements : s.resources if s.sid == "WriteRenditions"])) == toset(["arn:aws:s3:::photos-renditions-123/thumb/*"])
+    error_message = "without quarantine, only the renditions' prefixes"
+  }
+}
+
+run "environment_cannot_redirect_the_renditions" {
+  command = plan
+
+  variables {
+    processor = { environment_variables = { DESTINATION_BUCKET = "attacker-bucket" } }
+  }
+
+  expect_failures = [var.processor]
+}
+
+run "reporter_environment_cannot_redirect_the_replica" {
+  command = plan
+
+  variables {
+    reporter = { environment_variables = { REPLICA_BUCKET = "attacker-bucket" } }
+  }
+
+  expect_failures = [var.reporter]
+}
+
+run "failure_queue_refuses_plain_http" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.on_failure_queue.statement :
+      s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
+    ])
+    error_message = "the failure queue denies requests without TLS"
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.on_failure.queue_url == aws_sqs_queue.on_failure.url
+    error_message = "the TLS-only policy is attached to the queue"
+  }
+}

@@ -1,0 +1,100 @@
+# Plan-only tests of the IAM and transport hardening of modules/json-to-csv (issue 12).
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "./tests/mocks"
+}
+
+variables {
+  name  = "orders"
+  input = { bucket_name = "orders-in-123" }
+  packages = {
+    s3     = "../lambda-function/tests/fixtures/handler.zip"
+    stream = "../lambda-function/tests/fixtures/handler.zip"
+  }
+  kms_key_arn = null
+}
+
+run "converter_can_tell_a_deleted_input_from_a_forbidden_one" {
+  command = plan
+
+  # GetObject of a key deleted before the converter ran answers 404 (a "superseded" skip) only
+  # with s3:ListBucket on the bucket; without it, 403 and the event is retried into the queue.
+  assert {
+    condition     = toset(one([for s in local.converter_statements : s.actions if s.sid == "ListInput"])) == toset(["s3:ListBucket"]) && toset(one([for s in local.converter_statements : s.resources if s.sid == "ListInput"])) == toset(["arn:aws:s3:::orders-in-123"])
+    error_message = "the converter needs s3:ListBucket on the input bucket"
+  }
+}
+
+run "stream_reader_has_no_subscribe_to_shard" {
+  command = plan
+
+  # SubscribeToShard applies to enhanced fan-out consumers; the mapping reads the stream itself.
+  assert {
+    condition     = !contains(one([for s in local.stream_statements : s.actions if s.sid == "ReadStream"]), "kinesis:SubscribeToShard")
+    error_message = "no kinesis:SubscribeToShard on the stream ARN"
+  }
+}
+
+run "no_customer_key_no_kms_statement" {
+  command = plan
+
+  assert {
+    condition     = length([for s in concat(local.converter_statements, local.stream_statements) : s if s.sid == "UseScenarioKey"]) == 0
+    error_message = "no KMS permission without kms_key_arn"
+  }
+}
+
+run "customer_key_covers_reads_writes_stream_and_queues" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition = alltrue([for statements in [local.converter_statements, local.stream_statements] :
+      toset(one([for s in statements : s.actions if s.sid == "UseScenarioKey"])) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      toset(one([for s in statements : s.resources if s.sid == "UseScenarioKey"])) == toset(["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    ])
+    error_message = "both functions may use the scenario key (SSE-KMS objects, the stream, the failure queues)"
+  }
+}
+
+run "environment_cannot_redirect_the_output" {
+  command = plan
+
+  variables {
+    converter = { environment_variables = { OUTPUT_BUCKET = "attacker-bucket" } }
+  }
+
+  expect_failures = [var.converter]
+}
+
+run "stream_environment_cannot_redirect_the_output" {
+  command = plan
+
+  variables {
+    stream = { environment_variables = { OUTPUT_PREFIX = "elsewhere/" } }
+  }
+
+  expect_failures = [var.stream]
+}
+
+run "queues_refuse_plain_http" {
+  command = plan
+
+  assert {
+    condition = alltrue([for doc in [data.aws_iam_policy_document.s3_failures_queue, data.aws_iam_policy_document.stream_failures_queue[0]] :
+      anytrue([for s in doc.statement :
+        s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
+      ])
+    ])
+    error_message = "both failure queues deny requests without TLS"
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.s3_failures.queue_url == aws_sqs_queue.s3_failures.url && aws_sqs_queue_policy.stream_failures[0].queue_url == aws_sqs_queue.stream_failures[0].url
+    error_message = "the TLS-only policies are attached to the queues"
+  }
+}

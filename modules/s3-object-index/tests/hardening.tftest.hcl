@@ -1,0 +1,142 @@
+# Plan-only tests of the IAM and transport hardening of modules/s3-object-index (issue 12).
+
+mock_provider "aws" {
+  override_during = plan
+  source          = "./tests/mocks"
+}
+
+variables {
+  name = "photos"
+  buckets = {
+    uploads = { name = "photos-uploads-123" }
+  }
+  packages = {
+    indexer = "../lambda-function/tests/fixtures/handler.zip"
+    api     = "../lambda-function/tests/fixtures/handler.zip"
+  }
+}
+
+run "index_writes_are_puts_only" {
+  command = plan
+
+  # TransactWriteItems of conditional Puts is authorised as dynamodb:PutItem per item;
+  # ConditionCheckItem is only for ConditionCheck items, which the indexer never sends.
+  assert {
+    condition     = toset(one([for s in local.indexer_statements : s.actions if s.sid == "WriteIndex"])) == toset(["dynamodb:PutItem"])
+    error_message = "the indexer may only PutItem on the table"
+  }
+}
+
+run "content_type_lookup_reads_versions_and_can_tell_a_missing_key" {
+  command = plan
+
+  variables {
+    fetch_content_type = true
+  }
+
+  # HeadObject with VersionId is s3:GetObjectVersion; without s3:ListBucket a deleted key answers
+  # 403 instead of 404 and the event fails instead of being indexed without a content type.
+  assert {
+    condition     = toset(one([for s in local.indexer_statements : s.actions if s.sid == "HeadIndexedObjects"])) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    error_message = "the lookup needs s3:GetObject and s3:GetObjectVersion on the objects"
+  }
+
+  assert {
+    condition     = toset(one([for s in local.indexer_statements : s.resources if s.sid == "ListIndexedBuckets"])) == toset(["arn:aws:s3:::photos-uploads-123"]) && toset(one([for s in local.indexer_statements : s.actions if s.sid == "ListIndexedBuckets"])) == toset(["s3:ListBucket"])
+    error_message = "the lookup needs s3:ListBucket on the indexed buckets (404 instead of 403 for deleted keys)"
+  }
+
+  assert {
+    condition     = module.indexer.function_name == "photos-indexer" && local.indexer_environment.FETCH_CONTENT_TYPE == "true"
+    error_message = "the function is told to look up content types"
+  }
+}
+
+run "no_lookup_no_s3_statements" {
+  command = plan
+
+  assert {
+    condition     = length([for s in local.indexer_statements : s if startswith(s.actions[0], "s3:")]) == 0 && local.indexer_environment.FETCH_CONTENT_TYPE == "false"
+    error_message = "without the lookup the indexer gets no S3 permission"
+  }
+}
+
+run "environment_cannot_switch_the_lookup_behind_iam" {
+  command = plan
+
+  variables {
+    indexer = { environment_variables = { FETCH_CONTENT_TYPE = "true" } }
+  }
+
+  expect_failures = [var.indexer]
+}
+
+run "environment_cannot_redirect_the_table" {
+  command = plan
+
+  variables {
+    indexer = { environment_variables = { TABLE_NAME = "someone-elses-table" } }
+  }
+
+  expect_failures = [var.indexer]
+}
+
+run "customer_key_covers_the_failure_queue" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  # Lambda sends to the on-failure queue with the function's role: an SSE-KMS queue needs
+  # kms:GenerateDataKey and kms:Decrypt, or failed events are dropped.
+  assert {
+    condition     = toset(one([for s in local.indexer_statements : s.actions if s.sid == "UseScenarioKey"])) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && one([for s in local.indexer_statements : s.resources if s.sid == "UseScenarioKey"]) == ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    error_message = "with kms_key_arn the indexer may use that key (queue, table)"
+  }
+}
+
+run "no_customer_key_no_kms_statement" {
+  command = plan
+
+  assert {
+    condition     = length([for s in local.indexer_statements : s if s.sid == "UseScenarioKey"]) == 0
+    error_message = "no KMS permission without kms_key_arn"
+  }
+}
+
+run "failure_queue_refuses_plain_http" {
+  command = plan
+
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.on_failure_queue.statement :
+      s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
+    ])
+    error_message = "the on-failure queue denies requests without TLS"
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.on_failure.queue_url == aws_sqs_queue.on_failure.url
+    error_message = "the TLS-only policy is attached to the on-failure queue"
+  }
+}
+
+run "no_public_api" {
+  command = plan
+
+  variables {
+    api = { auth_type = "NONE" }
+  }
+
+  # A public, unthrottled listing of every indexed key is not offered: SigV4 (AWS_IAM) only.
+  expect_failures = [var.api]
+}
+
+run "both_api_paths_are_iam_only" {
+  command = plan
+
+  assert {
+    condition     = aws_lambda_function_url.this[0].authorization_type == "AWS_IAM" && aws_api_gateway_method.proxy[0].authorization == "AWS_IAM"
+    error_message = "function URL and REST API require SigV4"
+  }
+}
