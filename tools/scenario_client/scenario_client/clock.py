@@ -99,6 +99,10 @@ class Clock:
         reply = self._call("POST", f"{CLOCK_PATH}/advance", body, timeout=3600)
         return [Firing.from_json(item) for item in reply["firings"]]
 
+    def upcoming(self) -> list[dict[str, str]]:
+        """Occurrences due within the next day of clock time: [{"key": arn, "at": ISO}]."""
+        return list(self._call("GET", f"{CLOCK_PATH}/upcoming")["upcoming"])
+
     def available(self) -> bool:
         """True when the endpoint is this project's local AWS with the clock extension on."""
         try:
