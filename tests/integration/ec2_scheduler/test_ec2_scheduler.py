@@ -4,9 +4,9 @@ two regions start and stop at the right Berlin times — no hand-written event.
 The rule (rate(5 minutes), the module's default) is enabled. The clock is set a few minutes
 before a period boundary and advanced across it in two steps; every firing invokes the function
 with an event whose `time` is the scheduled instant, and the tests wait for each run's logged
-summary before looking at the instances. The week of the last Sunday of March 2025 is used:
-Berlin leaves CET (UTC+1) for CEST (UTC+2) on 30 March, so 08:00 is 07:00 UTC on Friday and
-06:00 UTC on Monday.
+summary before looking at the instances. The week of the last Sunday of March 2027 is used:
+Berlin leaves CET (UTC+1) for CEST (UTC+2) on 28 March, so 08:00 is 07:00 UTC on Friday and
+06:00 UTC on Monday. (A future week: a rate rule never fires before it was created.)
 
 On a target without a controllable clock (a real account), these tests cannot move time: they
 skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
@@ -200,8 +200,8 @@ def test_office_hours_start_and_stop_at_berlin_times_across_the_change_to_summer
     def states(*ids: str) -> tuple[str, ...]:
         return tuple(fleet.state(i) for i in ids)
 
-    # Friday 28 March, CET: 08:00 Berlin = 07:00 UTC (02:00 in New York, inside its night).
-    friday_begin = local(BERLIN, 2025, 3, 28, 8)
+    # Friday 26 March, CET: 08:00 Berlin = 07:00 UTC (02:00 in New York, inside its night).
+    friday_begin = local(BERLIN, 2027, 3, 26, 8)
     assert friday_begin.utcoffset() == timedelta(hours=1)
     before, at = cross(schedule_clock, scenario, friday_begin)
     assert before and all(run == {"errors": 1} for run in before)
@@ -212,7 +212,7 @@ def test_office_hours_start_and_stop_at_berlin_times_across_the_change_to_summer
     assert states(untagged, typo) == ("stopped", "stopped")
 
     # Friday 19:00 Berlin = 18:00 UTC = 14:00 New York: only the office instances stop.
-    before, at = cross(schedule_clock, scenario, local(BERLIN, 2025, 3, 28, 19))
+    before, at = cross(schedule_clock, scenario, local(BERLIN, 2027, 3, 26, 19))
     assert all(run == {"errors": 1} for run in before)
     assert at == {"stopped": 2, "errors": 1}
     for instance in office:
@@ -220,14 +220,14 @@ def test_office_hours_start_and_stop_at_berlin_times_across_the_change_to_summer
     # Not enforced: the New York night ended hours before this run, outside its interval.
     assert fleet.state(night_other) == "running"
 
-    # Sunday 30 March 01:00 UTC Berlin springs forward; nothing is due over the weekend.
-    schedule_clock.set(local(BERLIN, 2025, 3, 30, 1, 30))
-    weekend = advance(schedule_clock, scenario, local(BERLIN, 2025, 3, 30, 3, 30))
+    # Sunday 28 March, 01:00 UTC: Berlin springs forward; nothing is due over the weekend.
+    schedule_clock.set(local(BERLIN, 2027, 3, 28, 1, 30))
+    weekend = advance(schedule_clock, scenario, local(BERLIN, 2027, 3, 28, 3, 30))
     assert len(weekend) == 12  # 02:00-03:00 does not exist there: one hour of runs, not two
     assert all(counts(run) == {"errors": 1} for _, run in weekend)
 
-    # Monday 31 March, CEST: 08:00 Berlin = 06:00 UTC, an hour earlier in UTC than on Friday.
-    monday_begin = local(BERLIN, 2025, 3, 31, 8)
+    # Monday 29 March, CEST: 08:00 Berlin = 06:00 UTC, an hour earlier in UTC than on Friday.
+    monday_begin = local(BERLIN, 2027, 3, 29, 8)
     assert monday_begin.utcoffset() == timedelta(hours=2)
     before, at = cross(schedule_clock, scenario, monday_begin)
     assert all(run == {"errors": 1} for run in before)
@@ -235,7 +235,7 @@ def test_office_hours_start_and_stop_at_berlin_times_across_the_change_to_summer
     for instance in office:
         fleet.wait_for(instance, "running")
 
-    before, at = cross(schedule_clock, scenario, local(BERLIN, 2025, 3, 31, 19))
+    before, at = cross(schedule_clock, scenario, local(BERLIN, 2027, 3, 29, 19))
     assert all(run == {"errors": 1} for run in before)
     assert at == {"stopped": 2, "errors": 1}
     for instance in office:
@@ -250,9 +250,9 @@ def test_dry_run_changes_nothing_then_enforced_reconciles(
     office = fleet.launch(home, "office-hours", running=False)
     night = fleet.launch(other, "ny-nights", running=True)
     name = scenario["function_name"]
-    # Wednesday 7 May 2025, 12:30 Berlin / 06:30 New York: no boundary near, so only an
+    # Wednesday 5 May 2027, 12:30 Berlin / 06:30 New York: no boundary near, so only an
     # enforced run acts.
-    midday = local(BERLIN, 2025, 5, 7, 12, 30)
+    midday = local(BERLIN, 2027, 5, 5, 12, 30)
     try:
         set_environment(name, DRY_RUN="true", ENFORCED="true")
         schedule_clock.set(midday - timedelta(minutes=6))
