@@ -37,6 +37,7 @@ def declared_group(rootpath: Path, file: str) -> str | None:
     return found.group(1) if found else None
 
 
+@pytest.hookimpl(optionalhook=True)  # -p no:xdist: no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getvalue("dist") != "loadgroup":
         return None
