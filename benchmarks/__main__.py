@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks import image_renditions, json_to_csv, s3_object_index
+from benchmarks import image_renditions, json_to_csv, s3_object_index, scheduler_clock
 from benchmarks.report import render, save
 from demo.terraform import Terraform, binary_from
 
@@ -21,6 +21,8 @@ def main() -> int:
         results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
     results.append(image_renditions.renditions_12mp())
     results.extend(json_to_csv.conversion())
+    if (clock_result := scheduler_clock.month_of_rate_rule()) is not None:
+        results.append(clock_result)
     print(render(results))
     save(results, ROOT / ".bench" / "results.json")
     return 0

@@ -108,6 +108,10 @@ class Layout:
         return self.root / "tools" / "lambda_executor"
 
     @property
+    def time_src(self) -> Path:
+        return self.root / "tools" / "localaws_time"
+
+    @property
     def localaws_src(self) -> Path:
         return Path(__file__).resolve().parent.parent
 
