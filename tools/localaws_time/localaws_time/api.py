@@ -20,6 +20,7 @@ from .engine import Engine
 
 LOG = logging.getLogger(__name__)
 CLOCK_PATH = "/_lbp/clock"
+MAX_ADVANCE_SECONDS = 10 * 366 * 86400
 
 
 class BadRequestError(ValueError):
@@ -94,13 +95,13 @@ def _advance(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
         seconds = body["seconds"]
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
             raise BadRequestError("'seconds' must be a number")
-        if not math.isfinite(seconds) or seconds < 0:
-            raise BadRequestError("'seconds' must be a finite number >= 0")
-        to = engine.clock.now() + dt.timedelta(seconds=seconds)
-    else:
-        to = _instant(body, "to")
+        if not math.isfinite(seconds) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise BadRequestError(f"'seconds' must be a number from 0 to {MAX_ADVANCE_SECONDS}")
     try:
-        reading, firings = engine.advance(to)
+        if "seconds" in body:
+            reading, firings = engine.advance_by(float(seconds))
+        else:
+            reading, firings = engine.advance(_instant(body, "to"))
     except ValueError as error:
         raise BadRequestError(str(error)) from error
     return {"now": format_instant(reading.now), "firings": [f.to_json() for f in firings]}

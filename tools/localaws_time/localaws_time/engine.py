@@ -120,15 +120,21 @@ class Engine:
     def advance(self, to: dt.datetime) -> tuple[Reading, list[Firing]]:
         """Fires everything due up to ``to`` in time order, then leaves the clock at ``to``."""
         with self._lock:
+            return self._advance(to, self.clock.now())
+
+    def advance_by(self, seconds: float) -> tuple[Reading, list[Firing]]:
+        with self._lock:
             now = self.clock.now()
-            if to < now:
-                raise ValueError(
-                    f"advance moves forward: {format_instant(to)} is before the clock's "
-                    f"{format_instant(now)} (use set to move back; it fires nothing)"
-                )
-            firings = self._run_until(to, move_clock=True)
-            reading = self.clock.move_to(to)
-            return reading, firings
+            return self._advance(now + dt.timedelta(seconds=seconds), now)
+
+    def _advance(self, to: dt.datetime, now: dt.datetime) -> tuple[Reading, list[Firing]]:
+        if to < now:
+            raise ValueError(
+                f"advance moves forward: {format_instant(to)} is before the clock's "
+                f"{format_instant(now)} (use set to move back; it fires nothing)"
+            )
+        firings = self._run_until(to, move_clock=True)
+        return self.clock.move_to(to), firings
 
     def tick(self) -> list[Firing]:
         """Fires what real time (or real time plus an offset) has made due."""

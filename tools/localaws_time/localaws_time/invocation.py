@@ -30,6 +30,10 @@ class DeliveryError(Exception):
         self.message = message
 
 
+class UndeliverableError(DeliveryError):
+    """The local AWS cannot deliver to this target at all: not retried, not dead-lettered."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     maximum_retry_attempts: int = DEFAULT_RETRY_ATTEMPTS
@@ -97,6 +101,8 @@ def invoke(
         payload = context.render(template, attempt)
         try:
             deliver(payload)
+        except UndeliverableError as error:
+            return Outcome("dropped", str(error), attempt)
         except DeliveryError as error:
             if attempt - 1 >= policy.maximum_retry_attempts:
                 condition = "MaximumRetryAttempts"

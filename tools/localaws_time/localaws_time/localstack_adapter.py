@@ -21,7 +21,7 @@ from localstack.utils.xray.trace_header import TraceHeader
 from moto.scheduler.models import scheduler_backends
 
 from .engine import Source
-from .invocation import DeliveryError
+from .invocation import DeliveryError, UndeliverableError
 from .rule_source import RuleSource
 from .scheduler_source import ScheduleSource
 
@@ -65,8 +65,11 @@ def _arn_parts(arn: str) -> tuple[str, str]:
     """(service, region) of an ARN."""
     parts = arn.split(":")
     if len(parts) < 6 or parts[0] != "arn":
-        raise DeliveryError("ValidationException", f"target ARN {arn!r} is not an ARN")
+        raise UndeliverableError("ValidationException", f"target ARN {arn!r} is not an ARN")
     return parts[2], parts[3]
+
+
+SCHEDULER_TARGETS = ("lambda", "sqs", "sns")
 
 
 def deliver(target: dict[str, Any], payload: str, region: str, schedule_arn: str) -> None:
@@ -74,29 +77,31 @@ def deliver(target: dict[str, Any], payload: str, region: str, schedule_arn: str
     arn = str(target.get("Arn", ""))
     role_arn = str(target.get("RoleArn", ""))
     service, target_region = _arn_parts(arn)
+    if service not in SCHEDULER_TARGETS:
+        raise UndeliverableError(
+            "UnsupportedTarget",
+            f"the local AWS delivers Scheduler targets to {', '.join(SCHEDULER_TARGETS)}, "
+            f"not {service}",
+        )
+    client_key = (role_arn, service, target_region or region, schedule_arn)
     try:
-        client = role_client(role_arn, service, target_region or region, schedule_arn)
+        client = role_client(*client_key)
         if service == "lambda":
             client.invoke(FunctionName=arn, InvocationType="Event", Payload=payload.encode())
         elif service == "sqs":
             group = (target.get("SqsParameters") or {}).get("MessageGroupId")
             extra = {"MessageGroupId": group} if group else {}
             client.send_message(QueueUrl=sqs_queue_url_for_arn(arn), MessageBody=payload, **extra)
-        elif service == "sns":
-            client.publish(TopicArn=arn, Message=payload)
         else:
-            raise DeliveryError(
-                "UnsupportedTarget",
-                f"the local AWS delivers Scheduler targets to lambda, sqs and sns, not {service}",
-            )
+            client.publish(TopicArn=arn, Message=payload)
     except ClientError as error:
-        _forget_client(role_arn, service, target_region or region, schedule_arn)
+        _forget_client(*client_key)
         info = error.response.get("Error", {})
         raise DeliveryError(
             str(info.get("Code", "ClientError")), str(info.get("Message"))
         ) from error
     except BotoCoreError as error:
-        _forget_client(role_arn, service, target_region or region, schedule_arn)
+        _forget_client(*client_key)
         raise DeliveryError(type(error).__name__, str(error)) from error
 
 
@@ -169,6 +174,16 @@ def _rules() -> Iterator[Source]:
 
 
 def catalog() -> list[Source]:
+    """Every schedule and schedule rule, read from the stores without locks.
+
+    A store changed by a request while it is read raises RuntimeError ("changed size during
+    iteration"); reading again gives a consistent picture.
+    """
+    for _ in range(5):
+        try:
+            return [*_schedules(), *_rules()]
+        except RuntimeError:
+            continue
     return [*_schedules(), *_rules()]
 
 

@@ -7,7 +7,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from localaws_time.invocation import Context, DeliveryError, RetryPolicy, backoff_seconds, invoke
+from localaws_time.invocation import (
+    Context,
+    DeliveryError,
+    RetryPolicy,
+    UndeliverableError,
+    backoff_seconds,
+    invoke,
+)
 from localaws_time.rule_source import RuleSource
 from localaws_time.scheduler_source import ScheduleSource
 
@@ -245,3 +252,21 @@ def test_rule_fires_each_target_with_a_scheduled_event() -> None:
     assert event["time"] == "2027-01-01T12:05:00Z"
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
     assert event["resources"] == [rule.arn] and event["detail"] == {}
+
+
+def test_undeliverable_targets_are_dropped_without_retries() -> None:
+    calls: list[str] = []
+
+    def unsupported(payload: str) -> None:
+        calls.append(payload)
+        raise UndeliverableError("UnsupportedTarget", "not kinesis")
+
+    outcome = invoke(
+        context=Context.new(ARN, dt.datetime(2027, 1, 1, tzinfo=UTC)),
+        template="{}",
+        policy=RetryPolicy(),
+        deliver=unsupported,
+        dead_letter=None,
+    )
+    assert outcome.result == "dropped" and "UnsupportedTarget" in outcome.detail
+    assert len(calls) == 1
