@@ -37,6 +37,11 @@ def declared_group(rootpath: Path, file: str) -> str | None:
     return found.group(1) if found else None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # xdist declares it too, but only when loaded (not with -p no:xdist and --strict-markers).
+    config.addinivalue_line("markers", "xdist_group(name): run with the other tests of name")
+
+
 @pytest.hookimpl(optionalhook=True)  # -p no:xdist: no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getvalue("dist") != "loadgroup":
