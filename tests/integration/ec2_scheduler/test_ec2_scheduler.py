@@ -15,6 +15,7 @@ skip with "target has no controllable clock". On this project's local AWS a miss
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,6 +45,7 @@ SCHEDULES = {
     },
 }
 RUN = "scheduler run"  # the function's summary log line
+ROLLOVER_SECONDS = 5
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +178,11 @@ def set_environment(function_name: str, **changes: str) -> None:
         timeout=60,
         what=f"{function_name} updated with {changes}",
     )
+    # LocalStack 4.8 reports the update Successful as soon as the new environment is up, then
+    # stops the old one's async-event poller in the background (up to 3 s): an asynchronous
+    # invocation arriving in between was seen lost (never run, never retried). Let the
+    # rollover finish before the rule fires again. Not needed on AWS; harmless there.
+    time.sleep(ROLLOVER_SECONDS)
 
 
 def test_the_rate_rule_targets_the_function(scenario: dict[str, Any]) -> None:
@@ -263,7 +270,9 @@ def test_dry_run_changes_nothing_then_enforced_reconciles(
 
         set_environment(name, DRY_RUN="false")
         runs = advance(schedule_clock, scenario, midday + timedelta(minutes=6))
-        assert counts(runs[0][1]) == {"started": 1, "stopped": 1}
+        (_, run), *_ = runs
+        assert (run["dry_run"], run["enforced"]) == (False, True), run
+        assert counts(run) == {"started": 1, "stopped": 1}, run
         fleet.wait_for(office, "running")
         fleet.wait_for(night, "stopped")
     finally:
