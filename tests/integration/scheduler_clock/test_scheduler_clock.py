@@ -371,3 +371,39 @@ def test_flexible_window_fires_at_its_end_with_the_scheduled_time(
     assert of(clock.advance(to=utc(2027, 8, 1, 12, 14)), arn) == []
     [firing] = of(clock.advance(to=utc(2027, 8, 1, 12, 15)), arn)
     assert firing.scheduled_time == utc(2027, 8, 1, 12, 0)
+
+
+def test_rule_target_failure_is_retried_then_dead_lettered(
+    clock: Clock, events: Any, sqs: Any, run_id: str, make_queue: MakeQueue
+) -> None:
+    dlq_url, dlq_arn = make_queue("rule-dlq")
+    gone_url, gone_arn = make_queue("rule-gone")
+    sqs.delete_queue(QueueUrl=gone_url)  # the target's queue no longer exists
+    start = utc(2027, 9, 6, 7, 0)
+    clock.set(start, freeze=True)
+    rule = f"lbp-clock-{run_id}-{uuid.uuid4().hex[:4]}"
+    rule_arn = events.put_rule(Name=rule, ScheduleExpression="rate(1 hour)")["RuleArn"]
+    try:
+        events.put_targets(
+            Rule=rule,
+            Targets=[
+                {
+                    "Id": "gone",
+                    "Arn": gone_arn,
+                    "RetryPolicy": {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 600},
+                    "DeadLetterConfig": {"Arn": dlq_arn},
+                }
+            ],
+        )
+        [firing] = of(clock.advance(seconds=3600), rule_arn)
+    finally:
+        events.remove_targets(Rule=rule, Ids=["gone"])
+        events.delete_rule(Name=rule)
+
+    assert firing.result == "dead-lettered" and "3 attempt(s)" in firing.detail
+    [message] = receive_all(sqs, dlq_url, expected=1)
+    attributes = {k: v["StringValue"] for k, v in message["MessageAttributes"].items()}
+    assert attributes["RULE_ARN"] == rule_arn and attributes["TARGET_ARN"] == gone_arn
+    assert attributes["RETRY_ATTEMPTS"] == "2"
+    event = json.loads(message["Body"])
+    assert event["time"] == "2027-09-06T08:00:00Z" and event["resources"] == [rule_arn]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any
 
 from .clock import format_instant
 
+LOG = logging.getLogger(__name__)
 BACKOFF_CAP_SECONDS = 300
 DEFAULT_RETRY_ATTEMPTS = 185
 DEFAULT_EVENT_AGE_SECONDS = 86400
@@ -88,17 +90,16 @@ DeadLetter = Callable[[str, DeliveryError, int, str], None]
 
 def invoke(
     *,
-    context: Context,
-    template: str,
+    render: Callable[[int], str],
     policy: RetryPolicy,
     deliver: Callable[[str], None],
     dead_letter: DeadLetter | None,
     dead_letter_arn: str = "",
 ) -> Outcome:
-    """Delivers the rendered input, retrying per the policy; dead-letters what is left."""
+    """Delivers render(attempt number), retrying per the policy; dead-letters what is left."""
     attempt, age = 1, 0
     while True:
-        payload = context.render(template, attempt)
+        payload = render(attempt)
         try:
             deliver(payload)
         except UndeliverableError as error:
@@ -114,6 +115,9 @@ def invoke(
                 continue
             what = f"{error} after {attempt} attempt(s), {condition} exhausted"
             return _give_up(what, error, attempt, condition, payload, dead_letter, dead_letter_arn)
+        except Exception as error:  # a bug here, not the target's failure: say so, go on
+            LOG.exception("lbp-time: delivery raised unexpectedly")
+            return Outcome("failed", f"internal error of the local AWS: {error!r}", attempt)
         detail = "" if attempt == 1 else f"on attempt {attempt}"
         return Outcome("delivered", detail, attempt)
 
@@ -134,6 +138,24 @@ def _give_up(  # noqa: PLR0917 — private, called once
     except DeliveryError as dlq_error:
         return Outcome("failed", f"{what}; dead-letter queue failed too: {dlq_error}", attempts)
     return Outcome("dead-lettered", f"{what}; sent to {dead_letter_arn}", attempts)
+
+
+def rule_dead_letter_attributes(
+    rule_arn: str, target_arn: str, error: DeliveryError, retries: int, condition: str
+) -> dict[str, dict[str, str]]:
+    """SQS message attributes of an EventBridge rule's dead-letter message."""
+
+    def text(value: str) -> dict[str, str]:
+        return {"DataType": "String", "StringValue": value[:1024] or "-"}
+
+    return {
+        "ERROR_CODE": text(error.code),
+        "ERROR_MESSAGE": text(error.message),
+        "EXHAUSTED_RETRY_CONDITION": text(condition),
+        "RETRY_ATTEMPTS": {"DataType": "Number", "StringValue": str(retries)},
+        "RULE_ARN": text(rule_arn),
+        "TARGET_ARN": text(target_arn),
+    }
 
 
 def dead_letter_attributes(

@@ -144,11 +144,47 @@ def dispatch_rule_event(rule: Any, target: dict[str, Any], event: dict[str, Any]
     key = f"{rule.arn}-{target['Id']}"
     definition = json.dumps(target, sort_keys=True, default=str)
     cached = _senders.get(key)
-    if cached is None or cached[0] != definition:
-        factory = TargetSenderFactory(target, rule.arn, rule.name, rule.region, rule.account_id)
-        cached = (definition, factory.get_target_sender())
-        _senders[key] = cached
-    cached[1].process_event(event, trace_header=TraceHeader().ensure_root_exists())
+    try:
+        if cached is None or cached[0] != definition:
+            factory = TargetSenderFactory(target, rule.arn, rule.name, rule.region, rule.account_id)
+            cached = (definition, factory.get_target_sender())
+            _senders[key] = cached
+    except Exception as error:  # LocalStack raises a bare Exception for unsupported services
+        raise UndeliverableError(type(error).__name__, str(error)) from error
+    try:
+        cached[1].process_event(event, trace_header=TraceHeader().ensure_root_exists())
+    except NotImplementedError as error:
+        raise UndeliverableError("UnsupportedTarget", str(error)) from error
+    except ClientError as error:
+        _senders.pop(key, None)
+        info = error.response.get("Error", {})
+        raise DeliveryError(
+            str(info.get("Code", "ClientError")), str(info.get("Message"))
+        ) from error
+    except Exception as error:  # a sender's own failure (bad InputPath, connection...)
+        _senders.pop(key, None)
+        raise DeliveryError(type(error).__name__, str(error)) from error
+
+
+def send_rule_dead_letter(
+    queue_arn: str, body: str, attributes: dict[str, dict[str, str]], rule: Any
+) -> None:
+    """EventBridge sends a rule's dead letters itself (the queue's policy must allow it)."""
+    _, queue_region = _arn_parts(queue_arn)
+    try:
+        client = connect_to(
+            aws_access_key_id=rule.account_id, region_name=queue_region or rule.region
+        ).sqs.request_metadata(service_principal="events", source_arn=rule.arn)
+        client.send_message(
+            QueueUrl=sqs_queue_url_for_arn(queue_arn),
+            MessageBody=body,
+            MessageAttributes=attributes,
+        )
+    except ClientError as error:
+        info = error.response.get("Error", {})
+        raise DeliveryError(str(info.get("Code")), str(info.get("Message"))) from error
+    except BotoCoreError as error:
+        raise DeliveryError(type(error).__name__, str(error)) from error
 
 
 # ---------------------------------------------------------------------- the catalog
@@ -170,7 +206,9 @@ def _rules() -> Iterator[Source]:
             for bus in list(store.event_buses.values()):
                 for rule in list(bus.rules.values()):
                     if rule.schedule_expression:
-                        yield RuleSource(rule, account_id, region, dispatch_rule_event)
+                        yield RuleSource(
+                            rule, account_id, region, dispatch_rule_event, send_rule_dead_letter
+                        )
 
 
 def catalog() -> list[Source]:

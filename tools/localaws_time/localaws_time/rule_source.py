@@ -12,9 +12,12 @@ from typing import Any
 from .clock import format_instant
 from .engine import Firing
 from .expressions import Expression, parse
+from .invocation import DeadLetter, DeliveryError, RetryPolicy, invoke, rule_dead_letter_attributes
 
-# (rule, target, event) -> None; raises on a failed delivery
+# (rule, target, event) -> None; raises DeliveryError (UndeliverableError: never retried)
 Dispatch = Callable[[Any, dict[str, Any], dict[str, Any]], None]
+# (queue ARN, body, attributes, rule) -> None; raises DeliveryError
+RuleDeadLetter = Callable[[str, str, dict[str, dict[str, str]], Any], None]
 
 
 def scheduled_event(
@@ -40,6 +43,7 @@ class RuleSource:
     account_id: str
     region: str
     dispatch: Dispatch
+    send_dead_letter: RuleDeadLetter
 
     @property
     def key(self) -> str:
@@ -64,18 +68,44 @@ class RuleSource:
         return False  # a rate rule first fires one period after it is created
 
     def fire(self, scheduled: dt.datetime) -> list[Firing]:
-        firings = []
-        for target in list(self.rule.targets.values()):
-            event = scheduled_event(self.rule, self.account_id, self.region, scheduled)
-            try:
-                self.dispatch(self.rule, target, event)
-                result, detail = "delivered", ""
-            except Exception as error:
-                result, detail = "failed", f"{type(error).__name__}: {error}"
-            firings.append(
-                Firing("rule", self.name, self.key, scheduled, str(target["Arn"]), result, detail)
+        return [self._fire_target(target, scheduled) for target in list(self.rule.targets.values())]
+
+    def _fire_target(self, target: dict[str, Any], scheduled: dt.datetime) -> Firing:
+        """The event to one target, with its RetryPolicy and DeadLetterConfig."""
+        body = json.dumps(scheduled_event(self.rule, self.account_id, self.region, scheduled))
+
+        def deliver(payload: str) -> None:
+            self.dispatch(self.rule, target, json.loads(payload))
+
+        outcome = invoke(
+            render=lambda _attempt: body,
+            policy=RetryPolicy.from_target(target),
+            deliver=deliver,
+            dead_letter=self._dead_letter(target),
+            dead_letter_arn=str((target.get("DeadLetterConfig") or {}).get("Arn", "")),
+        )
+        return Firing(
+            "rule",
+            self.name,
+            self.key,
+            scheduled,
+            str(target["Arn"]),
+            outcome.result,
+            outcome.detail,
+        )
+
+    def _dead_letter(self, target: dict[str, Any]) -> DeadLetter | None:
+        queue_arn = (target.get("DeadLetterConfig") or {}).get("Arn")
+        if not queue_arn:
+            return None
+
+        def send(payload: str, error: DeliveryError, retries: int, condition: str) -> None:
+            attributes = rule_dead_letter_attributes(
+                self.key, str(target["Arn"]), error, retries, condition
             )
-        return firings
+            self.send_dead_letter(str(queue_arn), payload, attributes, self.rule)
+
+        return send
 
     def after_last(self, now: dt.datetime, fired_one_time: bool) -> None:
         return None

@@ -132,9 +132,9 @@ class ScheduleSource:
         target: dict[str, Any] = self.schedule.target or {}
         target_arn = str(target.get("Arn", ""))
         context = Context.new(self.key, scheduled)
+        template = target.get("Input") or default_input()
         outcome = invoke(
-            context=context,
-            template=target.get("Input") or default_input(),
+            render=lambda attempt: context.render(template, attempt),
             policy=RetryPolicy.from_target(target),
             deliver=lambda payload: self.deliver(target, payload, self.region, self.key),
             dead_letter=self._dead_letter(target, context),

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from localaws_time.invocation import (
-    Context,
     DeliveryError,
     RetryPolicy,
     UndeliverableError,
@@ -138,8 +137,7 @@ def test_event_age_limits_retries_by_virtual_backoff() -> None:
         raise DeliveryError("Throttled", "slow down")
 
     outcome = invoke(
-        context=Context.new(ARN, dt.datetime(2027, 1, 1, tzinfo=UTC)),
-        template="{}",
+        render=lambda attempt: "{}",
         policy=RetryPolicy(maximum_retry_attempts=185, maximum_event_age_seconds=60),
         deliver=failing,
         dead_letter=None,
@@ -231,27 +229,56 @@ class FakeRule:
 
 def test_rule_fires_each_target_with_a_scheduled_event() -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
+    dead: list[tuple[str, str, dict[str, dict[str, str]]]] = []
 
     def dispatch(rule: Any, target: dict[str, Any], event: dict[str, Any]) -> None:
-        if target["Id"] == "broken":
-            raise RuntimeError("queue gone")
+        if target["Id"] != "a":
+            raise DeliveryError("ResourceNotFoundException", "queue gone")
         sent.append((target["Id"], event))
 
+    def dead_letter(
+        queue: str, body: str, attributes: dict[str, dict[str, str]], rule: Any
+    ) -> None:
+        dead.append((queue, body, attributes))
+
+    retry_once = {"MaximumRetryAttempts": 1, "MaximumEventAgeInSeconds": 60}
     rule = FakeRule(
         targets={
             "a": {"Id": "a", "Arn": QUEUE},
-            "broken": {"Id": "broken", "Arn": DLQ},
+            "lost": {"Id": "lost", "Arn": DLQ, "RetryPolicy": retry_once},
+            "dlq": {
+                "Id": "dlq",
+                "Arn": DLQ,
+                "RetryPolicy": retry_once,
+                "DeadLetterConfig": {"Arn": "arn:aws:sqs:us-east-1:000000000000:rule-dlq"},
+            },
         }
     )
-    item = RuleSource(rule, "000000000000", "us-east-1", dispatch)
+    item = RuleSource(rule, "000000000000", "us-east-1", dispatch, dead_letter)
     assert not item.fires_at_creation()
     firings = item.fire(dt.datetime(2027, 1, 1, 12, 5, tzinfo=UTC))
-    assert [(f.target, f.result) for f in firings] == [(QUEUE, "delivered"), (DLQ, "failed")]
-    assert "queue gone" in firings[1].detail
+    assert [(f.target, f.result) for f in firings] == [
+        (QUEUE, "delivered"),
+        (DLQ, "failed"),
+        (DLQ, "dead-lettered"),
+    ]
+    assert "queue gone after 2 attempt(s)" in firings[1].detail
     event = sent[0][1]
     assert event["time"] == "2027-01-01T12:05:00Z"
     assert event["detail-type"] == "Scheduled Event" and event["source"] == "aws.events"
     assert event["resources"] == [rule.arn] and event["detail"] == {}
+    [(queue, body, attributes)] = dead
+    assert queue.endswith(":rule-dlq") and json.loads(body)["time"] == "2027-01-01T12:05:00Z"
+    assert attributes["RULE_ARN"]["StringValue"] == rule.arn
+    assert attributes["RETRY_ATTEMPTS"]["StringValue"] == "1"
+
+
+def test_an_unexpected_error_is_reported_not_raised() -> None:
+    def broken(payload: str) -> None:
+        raise KeyError("bug")
+
+    outcome = invoke(render=lambda n: "{}", policy=RetryPolicy(), deliver=broken, dead_letter=None)
+    assert outcome.result == "failed" and "internal error" in outcome.detail
 
 
 def test_undeliverable_targets_are_dropped_without_retries() -> None:
@@ -262,11 +289,7 @@ def test_undeliverable_targets_are_dropped_without_retries() -> None:
         raise UndeliverableError("UnsupportedTarget", "not kinesis")
 
     outcome = invoke(
-        context=Context.new(ARN, dt.datetime(2027, 1, 1, tzinfo=UTC)),
-        template="{}",
-        policy=RetryPolicy(),
-        deliver=unsupported,
-        dead_letter=None,
+        render=lambda attempt: "{}", policy=RetryPolicy(), deliver=unsupported, dead_letter=None
     )
     assert outcome.result == "dropped" and "UnsupportedTarget" in outcome.detail
     assert len(calls) == 1
