@@ -7,6 +7,7 @@ clock endpoint (LBP_TIME=off, or the extension broken) fails them.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -129,10 +130,8 @@ def make_queue(sqs: Any, run_id: str) -> Iterator[Callable[[str], tuple[str, str
 
     yield make
     for url in urls:
-        try:
+        with contextlib.suppress(sqs.exceptions.QueueDoesNotExist):  # a test deleted it
             sqs.delete_queue(QueueUrl=url)
-        except sqs.exceptions.QueueDoesNotExist:
-            pass  # a test deleted it to make a target fail
 
 
 @pytest.fixture(scope="module")
