@@ -45,9 +45,10 @@ def create_schedule(
     expression: str,
     target: dict[str, Any],
     group: str = "default",
+    name: str | None = None,
     **extra: Any,
 ) -> str:
-    name = f"lbp-clock-{uuid.uuid4().hex[:8]}"
+    name = name or f"lbp-clock-{uuid.uuid4().hex[:8]}"
     arn = scheduler.create_schedule(
         Name=name,
         GroupName=group,
@@ -407,3 +408,38 @@ def test_rule_target_failure_is_retried_then_dead_lettered(
     assert attributes["RETRY_ATTEMPTS"] == "2"
     event = json.loads(message["Body"])
     assert event["time"] == "2027-09-06T08:00:00Z" and event["resources"] == [rule_arn]
+
+
+def test_advance_only_fires_the_named_schedules(
+    clock: Clock,
+    scheduler: Any,
+    schedules: list[tuple[str, str]],
+    scheduler_role: str,
+    make_queue: MakeQueue,
+    run_id: str,
+) -> None:
+    _, queue_arn = make_queue("only")
+    clock.set(utc(2027, 9, 1, 0, 0), freeze=True)
+    target = {"Arn": queue_arn, "RoleArn": scheduler_role, "Input": TEMPLATE}
+    mine = create_schedule(
+        scheduler,
+        schedules,
+        name=f"lbp-{run_id}-a-hourly",
+        expression="cron(0 * * * ? *)",
+        target=target,
+    )
+    other = create_schedule(
+        scheduler,
+        schedules,
+        name=f"lbp-{run_id}-b-hourly",
+        expression="cron(0 * * * ? *)",
+        target=target,
+    )
+
+    firings = clock.advance(seconds=3 * 3600, only=[f"lbp-{run_id}-a-"])
+    later = clock.advance(seconds=3600)
+
+    assert [f.scheduled_time.hour for f in of(firings, mine)] == [1, 2, 3]
+    assert of(firings, other) == []
+    # The other schedule skipped the interval (as with set) and fires again from there on.
+    assert [f.scheduled_time.hour for f in of(later, other)] == [4]

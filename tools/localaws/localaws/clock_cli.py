@@ -54,6 +54,11 @@ def add_parser(
     setter.add_argument("--freeze", action="store_true", help="stop the clock there")
     advance = actions.add_parser("advance", help="move forward, firing every due schedule")
     advance.add_argument("duration", help="90s, 5m, 2h, 1d ...")
+    advance.add_argument(
+        "--only",
+        action="append",
+        help="fire only schedules/rules with this ARN or name prefix (repeatable)",
+    )
     actions.add_parser("reset", help="back to real time (fires nothing)")
     actions.add_parser("upcoming", help="occurrences due within the next day of clock time")
 
@@ -74,7 +79,7 @@ def run(endpoint_url: str, args: argparse.Namespace) -> int:
         if action == "set":
             clock.set(parse_at(args.at), freeze=args.freeze)
         elif action == "advance":
-            for firing in clock.advance(parse_duration(args.duration)):
+            for firing in clock.advance(parse_duration(args.duration), only=args.only):
                 detail = f" ({firing.detail})" if firing.detail else ""
                 print(
                     f"{firing.scheduled_time.isoformat()} {firing.kind} {firing.name} -> "

@@ -2,7 +2,7 @@
 
 GET  /_lbp/clock           -> {"now": "<ISO Z>", "mode": "real"|"offset"|"frozen"}
 POST /_lbp/clock           {"set": "<ISO with offset>", "freeze": bool} | {"reset": true}
-POST /_lbp/clock/advance   {"seconds": n} | {"to": "<ISO with offset>"}
+POST /_lbp/clock/advance   {"seconds": n} | {"to": "<ISO with offset>"}, optional "only": [...]
                            -> {"now": ..., "firings": [...]}, once every firing was delivered
 GET  /_lbp/clock/upcoming  -> {"now": ..., "upcoming": [{"key": arn, "at": ISO}]} (next day)
 """
@@ -97,11 +97,16 @@ def _advance(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
             raise BadRequestError("'seconds' must be a number")
         if not math.isfinite(seconds) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
             raise BadRequestError(f"'seconds' must be a number from 0 to {MAX_ADVANCE_SECONDS}")
+    only = body.get("only")
+    if only is not None and (
+        not isinstance(only, list) or not all(isinstance(i, str) and i for i in only)
+    ):
+        raise BadRequestError("'only' must be a list of schedule/rule ARNs or name prefixes")
     try:
         if "seconds" in body:
-            reading, firings = engine.advance_by(float(seconds))
+            reading, firings = engine.advance_by(float(seconds), only)
         else:
-            reading, firings = engine.advance(_instant(body, "to"))
+            reading, firings = engine.advance(_instant(body, "to"), only)
     except ValueError as error:
         raise BadRequestError(str(error)) from error
     return {"now": format_instant(reading.now), "firings": [f.to_json() for f in firings]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -64,6 +64,9 @@ class Source(Protocol):
     def fingerprint(self) -> str: ...  # changes when the definition does
 
     @property
+    def name(self) -> str: ...  # "<group>/<schedule>" or "<bus>/<rule>"
+
+    @property
     def enabled(self) -> bool: ...
 
     def expression(self, created: dt.datetime) -> Expression:
@@ -79,6 +82,11 @@ class Source(Protocol):
     def after_last(self, now: dt.datetime, fired_one_time: bool) -> None:
         """Called after each run: a completed schedule may delete itself."""
         ...
+
+
+def selected(source: Source, only: Sequence[str]) -> bool:
+    own_name = source.name.rsplit("/", 1)[-1]
+    return any(item == source.key or own_name.startswith(item) for item in only)
 
 
 @dataclass
@@ -117,23 +125,33 @@ class Engine:
             self._move_watermarks(reading.now)
             return reading
 
-    def advance(self, to: dt.datetime) -> tuple[Reading, list[Firing]]:
-        """Fires everything due up to ``to`` in time order, then leaves the clock at ``to``."""
-        with self._lock:
-            return self._advance(to, self.clock.now())
+    def advance(
+        self, to: dt.datetime, only: Sequence[str] | None = None
+    ) -> tuple[Reading, list[Firing]]:
+        """Fires everything due up to ``to`` in time order, then leaves the clock at ``to``.
 
-    def advance_by(self, seconds: float) -> tuple[Reading, list[Firing]]:
+        ``only``: fire just the schedules/rules whose ARN is listed or whose own name (without
+        group or bus) starts with a listed prefix; the others skip the interval as with set().
+        """
+        with self._lock:
+            return self._advance(to, self.clock.now(), only)
+
+    def advance_by(
+        self, seconds: float, only: Sequence[str] | None = None
+    ) -> tuple[Reading, list[Firing]]:
         with self._lock:
             now = self.clock.now()
-            return self._advance(now + dt.timedelta(seconds=seconds), now)
+            return self._advance(now + dt.timedelta(seconds=seconds), now, only)
 
-    def _advance(self, to: dt.datetime, now: dt.datetime) -> tuple[Reading, list[Firing]]:
+    def _advance(
+        self, to: dt.datetime, now: dt.datetime, only: Sequence[str] | None
+    ) -> tuple[Reading, list[Firing]]:
         if to < now:
             raise ValueError(
                 f"advance moves forward: {format_instant(to)} is before the clock's "
                 f"{format_instant(now)} (use set to move back; it fires nothing)"
             )
-        firings = self._run_until(to, move_clock=True)
+        firings = self._run_until(to, move_clock=True, only=only)
         return self.clock.move_to(to), firings
 
     def tick(self) -> list[Firing]:
@@ -163,10 +181,12 @@ class Engine:
 
     # ------------------------------------------------------------------ internals
 
-    def _run_until(self, until: dt.datetime, *, move_clock: bool) -> list[Firing]:
+    def _run_until(
+        self, until: dt.datetime, *, move_clock: bool, only: Sequence[str] | None = None
+    ) -> list[Firing]:
         firings: list[Firing] = []
         self._sync(self.clock.now())
-        while (due := self._earliest_due(until)) is not None:
+        while (due := self._earliest_due(until, only)) is not None:
             instant, tracked = due
             if move_clock:
                 self.clock.move_to(instant)
@@ -182,10 +202,14 @@ class Engine:
             tracked.source.after_last(until, tracked.fired_one_time)
         return firings
 
-    def _earliest_due(self, until: dt.datetime) -> tuple[dt.datetime, _Tracked] | None:
+    def _earliest_due(
+        self, until: dt.datetime, only: Sequence[str] | None = None
+    ) -> tuple[dt.datetime, _Tracked] | None:
         best: tuple[dt.datetime, _Tracked] | None = None
         for tracked in self._tracked.values():
             if tracked.expression is None or not tracked.source.enabled:
+                continue
+            if only is not None and not selected(tracked.source, only):
                 continue
             if tracked.fired_one_time:
                 continue

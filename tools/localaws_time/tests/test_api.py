@@ -55,6 +55,8 @@ def test_set_without_freeze_is_an_offset(engine: Engine) -> None:
         ("/_lbp/clock/advance", {"seconds": 1, "to": "2027-01-01T00:00:00Z"}, "or"),
         ("/_lbp/clock/advance", {"to": "2001-01-01T00:00:00Z"}, "forward"),
         ("/_lbp/clock/nothing", {}, "no such"),
+        ("/_lbp/clock/advance", {"seconds": 1, "only": "x"}, "only"),
+        ("/_lbp/clock/advance", {"seconds": 1, "only": [""]}, "only"),
     ],
 )
 def test_bad_requests_are_400_with_the_reason(

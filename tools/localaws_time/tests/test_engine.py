@@ -30,6 +30,10 @@ class FakeSource:
     completed: bool = False
 
     @property
+    def name(self) -> str:
+        return f"default/{self.key}"
+
+    @property
     def fingerprint(self) -> str:
         return f"{self.text}|{self.tz}|{self.enabled}|{self.start}|{self.end}|{self.version}"
 
@@ -187,3 +191,16 @@ def test_upcoming_lists_the_next_occurrences() -> None:
     every = FakeSource("every", "cron(0 * * * ? *)")
     engine, _, _ = make([every])
     assert [i.hour for _, i in engine.upcoming(T0 + dt.timedelta(hours=3))] == [11, 12, 13]
+
+
+def test_advance_only_fires_the_selected_and_skips_the_others() -> None:
+    mine = FakeSource("stack1-daily", "cron(0 * * * ? *)")
+    other = FakeSource("stack2-daily", "cron(0 * * * ? *)")
+    engine, _, _ = make([mine, other])
+    _, firings = engine.advance(T0 + dt.timedelta(hours=2), only=["stack1-"])
+    assert {f.name for f in firings} == {"stack1-daily"}
+    assert len(mine.delivered) == 2 and other.delivered == []
+    engine.advance(T0 + dt.timedelta(hours=3))  # the skipped interval stays skipped
+    assert len(other.delivered) == 1
+    _, firings = engine.advance(T0 + dt.timedelta(hours=4), only=["stack2-daily"])
+    assert [f.name for f in firings] == ["stack2-daily"]

@@ -83,11 +83,19 @@ class Clock:
         """Back to real time (moving the clock never fires what it skips)."""
         self._call("POST", CLOCK_PATH, {"reset": True})
 
-    def advance(self, seconds: float | None = None, *, to: datetime | None = None) -> list[Firing]:
+    def advance(
+        self,
+        seconds: float | None = None,
+        *,
+        to: datetime | None = None,
+        only: list[str] | None = None,
+    ) -> list[Firing]:
         """Moves the clock forward, firing every due occurrence in between, in time order.
 
         Returns once each firing's delivery has been attempted (async invoke accepted, message
-        sent, retries exhausted...), with one Firing per occurrence.
+        sent, retries exhausted...), with one Firing per occurrence (one per target for rules).
+        ``only``: fire just the schedules/rules with these ARNs or whose own names start with
+        these prefixes; every other schedule skips the interval, as with set().
         """
         body: dict[str, Any]
         if seconds is not None and to is None:
@@ -96,6 +104,8 @@ class Clock:
             body = {"to": format_instant(to)}
         else:
             raise ValueError("advance takes either seconds or to=")
+        if only is not None:
+            body["only"] = list(only)
         reply = self._call("POST", f"{CLOCK_PATH}/advance", body, timeout=3600)
         return [Firing.from_json(item) for item in reply["firings"]]
 
