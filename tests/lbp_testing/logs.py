@@ -108,3 +108,22 @@ def request_ids(log_group: str) -> set[str]:
     return {
         str(r["function_request_id"]) for r in log_records(log_group) if "function_request_id" in r
     }
+
+
+def wait_for_retry(
+    log_group: str, messages: Collection[str], request_id: str, timeout: float = 300
+) -> Record:
+    """Waits for a second record of `messages` from the invocation `request_id`: Lambda's
+    asynchronous retry of a failed run (it keeps the request id); returns the retry's record."""
+    records = eventually(
+        lambda: [
+            r
+            for r in log_records(log_group)
+            if r.get("message") in messages and r.get("function_request_id") == request_id
+        ],
+        accept=lambda found: len(found) >= 2,
+        timeout=timeout,
+        interval=2.0,
+        what=f"Lambda's retry of {request_id} logging {sorted(messages)}",
+    )
+    return records[1]

@@ -25,7 +25,7 @@ import boto3
 import pytest
 
 from lbp_testing.clock import ScheduleClock, fired_at
-from lbp_testing.logs import Record, request_ids, wait_for_new_run
+from lbp_testing.logs import Record, request_ids, wait_for_new_run, wait_for_retry
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
@@ -254,6 +254,13 @@ def test_a_failed_launch_leaves_the_fleet_partial_and_the_next_scheduled_run_com
     )
     assert slots(owned(fleet))[("queue", "0")] == 1  # the other launch went ahead
     assert slots(owned(fleet))[("db", "0")] == 0
+
+    # The failed run raised, so Lambda retries it (same request id, same ClientTokens): it
+    # fails the same way and launches nothing twice. Waited for here, or it could land after
+    # the fixed document's run — or after the teardown — and launch again.
+    retry = wait_for_retry(fleet["log_group_name"], RECONCILED, failed["function_request_id"])
+    assert retry["launched"] == [] and [f["spec"] for f in retry["failures"]] == ["db"]
+    assert slots(owned(fleet))[("queue", "0")] == 1
 
     put_fleet(fleet, [*base, server(network, "db", 1), server(network, "queue", 1)])
     report = fire(schedule_clock, fleet, MONDAY.replace(hour=10, minute=30))
