@@ -152,6 +152,11 @@ def scheduler_role(iam: Any, run_id: str) -> Iterator[str]:
                 "Action": "lambda:InvokeFunction",
                 "Resource": f"arn:aws:lambda:*:*:function:lbp-clock-{run_id}-*",
             },
+            {
+                "Effect": "Allow",
+                "Action": "sns:Publish",
+                "Resource": f"arn:aws:sns:*:*:lbp-clock-{run_id}-*",
+            },
         ],
     }
     iam.put_role_policy(RoleName=name, PolicyName="targets", PolicyDocument=json.dumps(policy))

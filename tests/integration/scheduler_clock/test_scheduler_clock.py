@@ -443,3 +443,42 @@ def test_advance_only_fires_the_named_schedules(
     assert of(firings, other) == []
     # The other schedule skipped the interval (as with set) and fires again from there on.
     assert [f.scheduled_time.hour for f in of(later, other)] == [4]
+
+
+def test_sns_target_publishes_the_input(
+    clock: Clock,
+    scheduler: Any,
+    sqs: Any,
+    session: Any,
+    schedules: list[tuple[str, str]],
+    scheduler_role: str,
+    make_queue: MakeQueue,
+    run_id: str,
+) -> None:
+    sns = session.client("sns")
+    url, queue_arn = make_queue("sns-out")
+    topic_arn = sns.create_topic(Name=f"lbp-clock-{run_id}-{uuid.uuid4().hex[:4]}")["TopicArn"]
+    try:
+        sns.subscribe(
+            TopicArn=topic_arn,
+            Protocol="sqs",
+            Endpoint=queue_arn,
+            Attributes={"RawMessageDelivery": "true"},
+        )
+        clock.set(utc(2027, 9, 10, 8, 0), freeze=True)
+        arn = create_schedule(
+            scheduler,
+            schedules,
+            expression="at(2027-09-10T10:30:00)",
+            ScheduleExpressionTimezone="Europe/Berlin",
+            target={"Arn": topic_arn, "RoleArn": scheduler_role, "Input": TEMPLATE},
+        )
+
+        [firing] = of(clock.advance(seconds=3600), arn)
+    finally:
+        sns.delete_topic(TopicArn=topic_arn)
+
+    assert firing.result == "delivered" and firing.target == topic_arn
+    assert firing.scheduled_time == utc(2027, 9, 10, 8, 30)  # 10:30 CEST
+    [message] = receive_all(sqs, url, expected=1)
+    assert json.loads(message["Body"])["at"] == "2027-09-10T08:30:00Z"
