@@ -97,6 +97,17 @@ class _Tracked:
     watermark: dt.datetime
     fired_one_time: bool = False
     error: str | None = None
+    # next occurrence in (watermark, until], kept while neither changes
+    _next: tuple[dt.datetime, dt.datetime, dt.datetime | None] | None = None
+
+    def next_due(self, until: dt.datetime) -> dt.datetime | None:
+        if self.expression is None:
+            return None
+        if self._next is not None and self._next[:2] == (self.watermark, until):
+            return self._next[2]
+        instant = next(self.expression.occurrences(self.watermark, until), None)
+        self._next = (self.watermark, until, instant)
+        return instant
 
 
 @dataclass
@@ -213,7 +224,7 @@ class Engine:
                 continue
             if tracked.fired_one_time:
                 continue
-            instant = next(tracked.expression.occurrences(tracked.watermark, until), None)
+            instant = tracked.next_due(until)
             if instant is not None and (best is None or instant < best[0]):
                 best = (instant, tracked)
         return best
