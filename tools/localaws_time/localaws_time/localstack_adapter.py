@@ -77,6 +77,8 @@ def deliver(target: dict[str, Any], payload: str, region: str, schedule_arn: str
     arn = str(target.get("Arn", ""))
     role_arn = str(target.get("RoleArn", ""))
     service, target_region = _arn_parts(arn)
+    if not role_arn:
+        raise UndeliverableError("ValidationException", "the schedule's target has no RoleArn")
     if service not in SCHEDULER_TARGETS:
         raise UndeliverableError(
             "UnsupportedTarget",
