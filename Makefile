@@ -8,7 +8,9 @@ MAKEFLAGS += --no-print-directory
 PYTHON ?= python3
 # Three workers, one test file each at a time: integration tests mostly wait on Terraform and
 # the emulator, and each file deploys its own stack (module-scoped), so files run side by side.
-PYTEST_ARGS ?= -n 3 --dist loadfile
+# loadgroup: tests/conftest.py makes each file a group, except the files that move the local
+# AWS's global schedule clock, which share the group "clock" and run one after the other.
+PYTEST_ARGS ?= -n 3 --dist loadgroup
 VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
@@ -106,6 +108,10 @@ logs: ## the local AWS log (LINES=n)
 .PHONY: iam-report
 iam-report: ## the IAM report of the running local AWS: per function used/denied/unused (RESET=1 clears)
 	@$(PY) -m localaws_iam.report_cli --out $${LOCALAWS_STATE_DIR:-.localstack} $(if $(RESET),--reset)
+
+.PHONY: clock
+clock: ## the schedule clock: ARGS="show | set ISO [--freeze] | advance 90s|5m|2h|1d | reset | upcoming"
+	@$(PY) -m localaws clock $(ARGS)
 
 .PHONY: aws
 aws: setup ## make sure the AWS endpoint of LBP_TARGET is there

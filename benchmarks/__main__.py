@@ -6,7 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks import iam_enforcement, image_renditions, json_to_csv, s3_object_index
+from benchmarks import (
+    iam_enforcement,
+    image_renditions,
+    json_to_csv,
+    s3_object_index,
+    scheduler_clock,
+)
 from benchmarks.report import render, save
 from demo.terraform import Terraform, binary_from
 
@@ -26,6 +32,8 @@ def main() -> int:
             os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_REGION", "us-east-1")
         )
     )
+    if (clock_result := scheduler_clock.month_of_rate_rule()) is not None:
+        results.append(clock_result)
     print(render(results))
     save(results, ROOT / ".bench" / "results.json")
     return 0

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from lbp_testing.clock import CLOCK_GROUP, NO_CLOCK, ScheduleClock, is_project_local_aws
 from lbp_testing.stack import DeployStack, Stack, scenario_switches, unique_prefix
+from scenario_client.clock import clock_from_environment
 from scenario_client.target import AwsTarget, NoTargetError, from_environment
 
 INTEGRATION_DIR = Path(__file__).parent
@@ -77,3 +79,33 @@ def deploy_stack(
 def root_stack(deploy_stack: DeployStack) -> Stack:
     """The whole root stack, every scenario on."""
     return deploy_stack(scenario_switches())
+
+
+@pytest.fixture(scope="module")
+def schedule_clock(
+    aws_target: AwsTarget, request: pytest.FixtureRequest
+) -> Iterator[ScheduleClock]:
+    """The local AWS's schedule clock, frozen for the module and back on real time after it.
+
+    On a target without a clock (a real account, a plain LocalStack) the module is skipped with
+    "target has no controllable clock"; on this project's local AWS a missing clock fails.
+    Request it before deploying the stack, so the stack's schedules never fire on real time
+    while the module runs.
+    """
+    marks = [m.args[0] for m in request.node.iter_markers("xdist_group") if m.args]
+    if CLOCK_GROUP not in marks:
+        pytest.fail(f'{request.node.nodeid} moves the global clock: mark it xdist_group("clock")')
+    clock = clock_from_environment()
+    if clock is None or not clock.available():
+        if is_project_local_aws():
+            pytest.fail(
+                f"the local AWS at {aws_target.endpoint_url} has no schedule clock "
+                "(GET /_lbp/clock): its clock extension is off or broken, and these tests need "
+                "it to make the schedules fire"
+            )
+        pytest.skip(NO_CLOCK)
+    clock.set(clock.now(), freeze=True)
+    try:
+        yield ScheduleClock(clock)
+    finally:
+        clock.reset()

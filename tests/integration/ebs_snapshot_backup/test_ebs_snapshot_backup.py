@@ -1,5 +1,16 @@
-"""Scenario 5 end to end: the deployed backup function against real (emulated) EC2 volumes in
-two regions, replayed at chosen moments through the scheduled event's `time`."""
+"""Scenario 3 end to end: the deployed daily rule fires on the local AWS's clock and backs up real
+(emulated) EC2 volumes in two regions, copies them to a third and prunes them past retention —
+no hand-written event.
+
+The rule keeps the module's default schedule, cron(0 3 * * ? *) (03:00 UTC daily). The clock is
+set just before 03:00 and advanced: each firing invokes the function asynchronously with an
+event whose `time` is the scheduled instant, and the tests wait for the run's logged summary
+before looking at the snapshots. A redelivery of the same occurrence is made by setting the
+clock back and firing the same 03:00 again.
+
+On a target without a controllable clock (a real account), these tests cannot move time: they
+skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +23,9 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 
+from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.logs import Record, instant, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
@@ -24,6 +36,9 @@ RETENTION_DAYS = 3
 FAIL_TAG = "ForceBackupFailure"  # the function's FAIL_ON_VOLUME_TAG test hook
 T0 = datetime(2031, 3, 10, 3, 0, tzinfo=UTC)
 MANAGED = "ebs-backup:managed-by"
+RUN = "backup run finished"  # the function's summary log line (a failed run logs another)
+
+pytestmark = pytest.mark.xdist_group("clock")
 
 
 def ec2(region: str) -> Any:
@@ -120,12 +135,12 @@ def fleet() -> Iterator[Fleet]:
 
 
 @pytest.fixture(scope="module")
-def scenario(deploy_stack: DeployStack, fleet: Fleet) -> Iterator[dict[str, Any]]:
+def scenario(
+    deploy_stack: DeployStack, fleet: Fleet, schedule_clock: ScheduleClock
+) -> Iterator[dict[str, Any]]:
     stack = deploy_stack(
         ["ebs_snapshot_backup"],
         ebs_snapshot_backup={
-            # The test replays moments through invocations; the real schedule stays paused.
-            "schedule": {"enabled": False},
             "regions": list(SOURCE_REGIONS),
             "selection": {
                 "include_in_use": True,
@@ -143,6 +158,8 @@ def scenario(deploy_stack: DeployStack, fleet: Fleet) -> Iterator[dict[str, Any]
     )
     outputs: dict[str, Any] = stack.outputs["ebs_snapshot_backup"]
     yield outputs
+    # Later clock tests must not fire this stack's rule for nothing.
+    boto3.client("events").disable_rule(Name=outputs["schedule_rule_name"])
     # Snapshots are made by the function, not Terraform: remove the ones this stack made.
     for region in (*SOURCE_REGIONS, COPY_REGION):
         for snapshot in managed(region, outputs["managed_tag_value"]):
@@ -156,29 +173,6 @@ def managed(region: str, name: str) -> list[dict[str, Any]]:
     return list(reply["Snapshots"])
 
 
-def scheduled_event(moment: datetime) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": secrets.token_hex(8),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": "us-east-1",
-        "resources": [],
-        "detail": {},
-    }
-
-
-def run_at(function_name: str, moment: datetime) -> dict[str, Any]:
-    client = boto3.client("lambda", config=Config(read_timeout=300, retries={"max_attempts": 0}))
-    response = client.invoke(
-        FunctionName=function_name, Payload=json.dumps(scheduled_event(moment)).encode()
-    )
-    body: dict[str, Any] = json.loads(response["Payload"].read())
-    assert "FunctionError" not in response, body
-    return body
-
-
 def by_volume(region: str, name: str) -> dict[str, list[dict[str, Any]]]:
     found: dict[str, list[dict[str, Any]]] = {}
     for snapshot in managed(region, name):
@@ -187,12 +181,42 @@ def by_volume(region: str, name: str) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
-def test_two_runs_in_one_window_take_one_snapshot_per_selected_volume(
-    scenario: dict[str, Any], fleet: Fleet
+def run_time(record: Record) -> str:
+    return str(record["summary"]["now"])
+
+
+def advance(clock: ScheduleClock, scenario: dict[str, Any], to: datetime) -> list[Record]:
+    """Advances to `to`; returns the summary of each run the rule fired, in order."""
+    firings = clock.advance(to=to, of=[scenario["schedule_rule_name"]])
+    times = fired_at(firings)
+    assert times, f"the rule did not fire before {to.isoformat()}"
+    runs = wait_for_runs(scenario["log_group_name"], RUN, times, run_time)
+    return [runs[t][-1] for t in times]
+
+
+def daily(clock: ScheduleClock, scenario: dict[str, Any], day: datetime) -> dict[str, Any]:
+    """From the clock's now to 03:01 on `day`: exactly one firing, at 03:00 that day."""
+    [run] = advance(clock, scenario, day.replace(hour=3, minute=1))
+    summary: dict[str, Any] = run["summary"]
+    assert summary["now"] == day.replace(hour=3, minute=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return summary
+
+
+def test_the_daily_rule_takes_one_snapshot_per_selected_volume_and_a_redelivery_none(
+    scenario: dict[str, Any], fleet: Fleet, schedule_clock: ScheduleClock
 ) -> None:
     name = scenario["managed_tag_value"]
-    first = run_at(scenario["function_name"], T0)
-    second = run_at(scenario["function_name"], T0 + timedelta(hours=1))
+    rule = boto3.client("events").describe_rule(Name=scenario["schedule_rule_name"])
+    assert (rule["ScheduleExpression"], rule["State"]) == ("cron(0 3 * * ? *)", "ENABLED")
+
+    schedule_clock.set(T0 - timedelta(minutes=1))
+    first = daily(schedule_clock, scenario, T0)
+    # The same 03:00 delivered again (a retry, an at-least-once redelivery): nothing twice.
+    schedule_clock.set(T0 - timedelta(minutes=1))
+    firings = schedule_clock.advance(to=T0 + timedelta(minutes=1), of=[rule["Name"]])
+    assert fired_at(firings) == [T0]
+    runs = wait_for_runs(scenario["log_group_name"], RUN, [T0, T0], run_time)
+    second = runs[T0][-1]["summary"]
 
     assert first["window"] == second["window"] == "2031-03-10T00:00Z"
     assert first["totals"]["failed"] == 0 and second["totals"]["failed"] == 0
@@ -238,21 +262,42 @@ def test_each_snapshot_is_copied_once_with_its_managed_tags(
         assert tags_of(copy)["ebs-backup:source-volume"] == source_tags["ebs-backup:source-volume"]
 
 
+def test_a_day_later_the_rule_takes_one_new_snapshot_per_volume(
+    scenario: dict[str, Any], fleet: Fleet, schedule_clock: ScheduleClock
+) -> None:
+    name = scenario["managed_tag_value"]
+    schedule_clock.set(T0 + timedelta(minutes=1))
+    summary = daily(schedule_clock, scenario, T0 + timedelta(days=1))  # a 24-hour advance
+    assert summary["window"] == "2031-03-11T00:00Z" and summary["totals"]["failed"] == 0
+    assert summary["totals"]["created"] == sum(len(v) for v in fleet.selected.values())
+    for region in SOURCE_REGIONS:
+        snapshots = by_volume(region, name)
+        for volume_id in fleet.selected[region]:
+            windows = sorted(tags_of(s)["ebs-backup:window"] for s in snapshots[volume_id])
+            assert windows == ["2031-03-10T00:00Z", "2031-03-11T00:00Z"], volume_id
+
+
 def test_past_retention_expired_snapshots_and_copies_go_and_a_manual_one_stays(
-    scenario: dict[str, Any], fleet: Fleet
+    scenario: dict[str, Any], fleet: Fleet, schedule_clock: ScheduleClock
 ) -> None:
     name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
+    selected = sum(len(v) for v in fleet.selected.values())
     a_volume = sorted(fleet.selected[first])[0]
     manual = ec2(first).create_snapshot(VolumeId=a_volume, Description="manual, keep me")
     try:
-        later = T0 + timedelta(days=RETENTION_DAYS + 1)
-        summary = run_at(scenario["function_name"], later)
-        assert summary["totals"]["failed"] == 0
-        assert summary["totals"]["pruned"] >= 2 * sum(len(v) for v in fleet.selected.values())
+        schedule_clock.set(T0 + timedelta(days=1, minutes=1))
+        pruned = []
+        for day in (2, 3, 4):  # one day at a time: each run sees the previous one's result
+            summary = daily(schedule_clock, scenario, T0 + timedelta(days=day))
+            assert summary["totals"]["failed"] == 0
+            pruned.append(summary["totals"]["pruned"])
+        # 3 days' retention: the 10 March window expires at 03:00 on the 13th, the 11th's on
+        # the 14th; each takes its snapshots and their copies with it.
+        assert pruned[0] == 0 and min(pruned[1:]) >= 2 * selected, pruned
 
         for region in (*SOURCE_REGIONS, COPY_REGION):
             windows = {tags_of(s)["ebs-backup:window"] for s in managed(region, name)}
-            assert windows == {"2031-03-14T00:00Z"}, region
+            assert windows == {"2031-03-12T00:00Z", "2031-03-13T00:00Z", "2031-03-14T00:00Z"}
         for region in SOURCE_REGIONS:
             assert fleet.selected[region] <= set(by_volume(region, name))
         kept = ec2(first).describe_snapshots(SnapshotIds=[manual["SnapshotId"]])["Snapshots"]
@@ -262,17 +307,17 @@ def test_past_retention_expired_snapshots_and_copies_go_and_a_manual_one_stays(
 
 
 def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up(
-    scenario: dict[str, Any], fleet: Fleet
+    scenario: dict[str, Any], fleet: Fleet, schedule_clock: ScheduleClock
 ) -> None:
     name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
     broken = _volume(first, Name=f"broken-{fleet.run_id}", Backup="true", **{FAIL_TAG: "1"})
     fleet.volumes[first].append(broken)
     moment = T0 + timedelta(days=10)
-    boto3.client("lambda").invoke(
-        FunctionName=scenario["function_name"],
-        InvocationType="Event",
-        Payload=json.dumps(scheduled_event(moment)).encode(),
+    schedule_clock.set(moment - timedelta(minutes=1))
+    firings = schedule_clock.advance(
+        to=moment + timedelta(minutes=1), of=[scenario["schedule_rule_name"]]
     )
+    assert fired_at(firings) == [moment]
     sqs = boto3.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[1])[
         "QueueUrl"
@@ -282,11 +327,14 @@ def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up
         reply = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=5, MaxNumberOfMessages=10)
         for message in reply.get("Messages", []):
             record = json.loads(message["Body"])
-            if record.get("requestPayload", {}).get("time") == scheduled_event(moment)["time"]:
+            sent = record.get("requestPayload", {}).get("time")
+            if isinstance(sent, str) and instant(sent) == moment:
                 return dict(record)
         return None
 
     record = eventually(failure_record, timeout=120, interval=1.0, what="the on-failure record")
+    assert record["requestPayload"]["source"] == "aws.events"
+    assert record["requestPayload"]["detail-type"] == "Scheduled Event"
     error = record["responsePayload"]
     assert error["errorType"] == "BackupRunError"
     summary = json.loads(error["errorMessage"])

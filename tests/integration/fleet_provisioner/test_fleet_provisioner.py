@@ -1,9 +1,16 @@
-"""Fleet provisioner end to end: the real root stack, the real handler, EC2 in the target account.
+"""Scenario 8 end to end: the real root stack, the real handler, EC2 in the target account, and
+every run made by the deployed rules firing on the local AWS's clock — no hand-written event.
 
-The tests share one deployed provisioner and run in file order: create the fleet twice, reject a
-bad document, grow the fleet, survive a failed launch, then tear down only what it owns. The
-schedules are set to fire once a year so nothing reconciles behind the tests' backs; the rules'
-wiring is checked through the EventBridge API.
+The provisioner is set up as a working-hours fleet: reconcile every 30 minutes from 07:00 to
+18:30 UTC on weekdays, teardown at 19:00. The tests share one deployed provisioner and run in
+file order on Monday 2 June 2031: create the fleet (two runs), reject a bad document, grow the
+fleet, leave it partially launched after a failed launch and see the next scheduled run complete
+it, then tear down only what it owns. Each step sets the clock a minute before a firing and
+advances across it; the rule's input carries no time, so a run is told from a Lambda retry of
+an earlier one by its request id in the function's log.
+
+On a target without a controllable clock (a real account), these tests cannot move time: they
+skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
 """
 
 from __future__ import annotations
@@ -11,17 +18,25 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
+from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.logs import Record, request_ids, wait_for_new_run, wait_for_retry
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
+pytestmark = pytest.mark.xdist_group("clock")
+
 LIVE = ["pending", "running", "stopping", "stopped"]
-YEARLY = "cron(0 3 1 1 ? *)"
+RECONCILE = "cron(0/30 7-18 ? * MON-FRI *)"
+TEARDOWN = "cron(0 19 ? * MON-FRI *)"
+MONDAY = datetime(2031, 6, 2, tzinfo=UTC)
 MISSING_SUBNET = "subnet-0f0f0f0f0f0f0f0f0"
+RECONCILED = {"fleet reconciled", "fleet rejected, nothing launched"}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +77,9 @@ def server(network: dict[str, Any], name: str, count: int, **overrides: Any) -> 
 
 
 @pytest.fixture(scope="module")
-def fleet(deploy_stack: DeployStack, network: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def fleet(
+    deploy_stack: DeployStack, network: dict[str, Any], schedule_clock: ScheduleClock
+) -> Iterator[dict[str, Any]]:
     servers = [
         server(network, "web", 2),
         server(network, "worker", 1, instance_type="t3.small", subnet_id=network["subnets"][1]),
@@ -71,24 +88,34 @@ def fleet(deploy_stack: DeployStack, network: dict[str, Any]) -> Iterator[dict[s
         ["fleet_provisioner"],
         fleet_provisioner={
             "servers": servers,
-            "schedule_expression": YEARLY,
-            "teardown_schedule_expression": YEARLY,
+            "schedule_expression": RECONCILE,
+            "teardown_schedule_expression": TEARDOWN,
         },
     )
     outputs: dict[str, Any] = stack.outputs["fleet_provisioner"]
+    outputs["seen_runs"] = request_ids(outputs["log_group_name"])
     yield outputs
-    # Instances are launched by the function, not Terraform: terminate what it owns.
-    invoke(outputs, {"action": "teardown"})
-
-
-def invoke(outputs: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
-    reply = boto3.client("lambda").invoke(
-        FunctionName=outputs["function_name"], Payload=json.dumps(event).encode()
+    # Later clock tests must not fire these rules; instances are launched by the function, not
+    # Terraform: terminate what it owns (a cleanup, not a path under test).
+    for rule in outputs["schedule_rule_names"].values():
+        boto3.client("events").disable_rule(Name=rule)
+    boto3.client("lambda").invoke(
+        FunctionName=outputs["function_name"], Payload=json.dumps({"action": "teardown"}).encode()
     )
-    payload: dict[str, Any] = json.loads(reply["Payload"].read() or b"null")
-    if reply.get("FunctionError"):
-        payload["function_error"] = reply["FunctionError"]
-    return payload
+
+
+def fire(
+    clock: ScheduleClock, fleet: dict[str, Any], at: datetime, action: str = "reconcile"
+) -> Record:
+    """Sets the clock a minute before `at`, advances across it: exactly the `action` rule fires
+    at `at`; returns the run's log record."""
+    rules = fleet["schedule_rule_names"]
+    clock.set(at - timedelta(minutes=1))
+    firings = clock.advance(to=at + timedelta(minutes=1), of=rules.values())
+    assert fired_at(firings, rules[action]) == [at]
+    assert fired_at(firings) == [at], firings  # and no other rule of ours
+    messages = RECONCILED if action == "reconcile" else {"teardown"}
+    return wait_for_new_run(fleet["log_group_name"], messages, fleet["seen_runs"])
 
 
 def put_fleet(outputs: dict[str, Any], servers: list[Any]) -> None:
@@ -128,20 +155,27 @@ def test_schedules_are_wired_to_the_function(fleet: dict[str, Any]) -> None:
     function_arn = boto3.client("lambda").get_function(FunctionName=fleet["function_name"])[
         "Configuration"
     ]["FunctionArn"]
+    expressions = {"reconcile": RECONCILE, "teardown": TEARDOWN}
     for action, rule in fleet["schedule_rule_names"].items():
-        assert events.describe_rule(Name=rule)["ScheduleExpression"] == YEARLY
+        described = events.describe_rule(Name=rule)
+        assert (described["ScheduleExpression"], described["State"]) == (
+            expressions[action],
+            "ENABLED",
+        )
         [target] = events.list_targets_by_rule(Rule=rule)["Targets"]
         assert target["Arn"] == function_arn
         assert json.loads(target["Input"])["action"] == action
     assert set(fleet["schedule_rule_names"]) == {"reconcile", "teardown"}
 
 
-def test_two_runs_create_exactly_the_desired_fleet(fleet: dict[str, Any]) -> None:
-    first = invoke(fleet, {"action": "reconcile"})
-    assert first["status"] == "complete", first
+def test_two_scheduled_runs_create_exactly_the_desired_fleet(
+    fleet: dict[str, Any], schedule_clock: ScheduleClock
+) -> None:
+    first = fire(schedule_clock, fleet, MONDAY.replace(hour=8))
+    assert first["message"] == "fleet reconciled" and first["status"] == "complete", first
     assert len(first["launched"]) == 3
 
-    second = invoke(fleet, {"action": "reconcile"})
+    second = fire(schedule_clock, fleet, MONDAY.replace(hour=8, minute=30))
     assert second["status"] == "complete" and second["launched"] == [], second
 
     instances = owned(fleet)
@@ -159,7 +193,7 @@ def test_two_runs_create_exactly_the_desired_fleet(fleet: dict[str, Any]) -> Non
 
 
 def test_an_invalid_document_launches_nothing(
-    fleet: dict[str, Any], network: dict[str, Any]
+    fleet: dict[str, Any], network: dict[str, Any], schedule_clock: ScheduleClock
 ) -> None:
     before = set(owned(fleet))
     put_fleet(
@@ -172,14 +206,14 @@ def test_an_invalid_document_launches_nothing(
             server(network, "gpu", 1, instance_type="enormous"),
         ],
     )
-    report = invoke(fleet, {})
-    assert report["status"] == "rejected" and report["launched"] == []
+    report = fire(schedule_clock, fleet, MONDAY.replace(hour=9))
+    assert report["message"] == "fleet rejected, nothing launched"
     assert {e["spec"] for e in report["errors"]} == {"db", "gpu"}
     assert set(owned(fleet)) == before
 
 
 def test_a_changed_fleet_gets_only_the_missing_instances(
-    fleet: dict[str, Any], network: dict[str, Any]
+    fleet: dict[str, Any], network: dict[str, Any], schedule_clock: ScheduleClock
 ) -> None:
     before = set(owned(fleet))
     put_fleet(
@@ -190,7 +224,7 @@ def test_a_changed_fleet_gets_only_the_missing_instances(
             server(network, "cache", 1, instance_type="t3.nano"),
         ],
     )
-    report = invoke(fleet, {})
+    report = fire(schedule_clock, fleet, MONDAY.replace(hour=9, minute=30))
     assert report["status"] == "complete"
     assert sorted((x["spec"], x["index"]) for x in report["launched"]) == [("cache", 0), ("web", 2)]
     after = owned(fleet)
@@ -198,8 +232,8 @@ def test_a_changed_fleet_gets_only_the_missing_instances(
     assert slots(after)[("web", "2")] == 1 and slots(after)[("cache", "0")] == 1
 
 
-def test_a_failed_launch_is_reported_and_the_next_run_completes(
-    fleet: dict[str, Any], network: dict[str, Any]
+def test_a_failed_launch_leaves_the_fleet_partial_and_the_next_scheduled_run_completes_it(
+    fleet: dict[str, Any], network: dict[str, Any], schedule_clock: ScheduleClock
 ) -> None:
     base = [
         server(network, "web", 3),
@@ -210,21 +244,33 @@ def test_a_failed_launch_is_reported_and_the_next_run_completes(
         fleet,
         [*base, server(network, "db", 1, subnet_id=MISSING_SUBNET), server(network, "queue", 1)],
     )
-    failed = invoke(fleet, {})
-    assert failed["function_error"] == "Unhandled"
-    assert "db#0 (InvalidSubnetID.NotFound" in failed["errorMessage"]
+    failed = fire(schedule_clock, fleet, MONDAY.replace(hour=10))
+    assert failed["status"] != "complete"
+    [failure] = failed["failures"]
+    assert (failure["spec"], failure["index"], failure["code"]) == (
+        "db",
+        0,
+        "InvalidSubnetID.NotFound",
+    )
     assert slots(owned(fleet))[("queue", "0")] == 1  # the other launch went ahead
     assert slots(owned(fleet))[("db", "0")] == 0
 
+    # The failed run raised, so Lambda retries it (same request id, same ClientTokens): it
+    # fails the same way and launches nothing twice. Waited for here, or it could land after
+    # the fixed document's run — or after the teardown — and launch again.
+    retry = wait_for_retry(fleet["log_group_name"], RECONCILED, failed["function_request_id"])
+    assert retry["launched"] == [] and [f["spec"] for f in retry["failures"]] == ["db"]
+    assert slots(owned(fleet))[("queue", "0")] == 1
+
     put_fleet(fleet, [*base, server(network, "db", 1), server(network, "queue", 1)])
-    report = invoke(fleet, {})
+    report = fire(schedule_clock, fleet, MONDAY.replace(hour=10, minute=30))
     assert report["status"] == "complete"
     assert [(x["spec"], x["index"]) for x in report["launched"]] == [("db", 0)]
     assert len(owned(fleet)) == 7
 
 
-def test_teardown_terminates_only_owned_instances(
-    fleet: dict[str, Any], network: dict[str, Any]
+def test_the_teardown_rule_terminates_only_owned_instances_and_nothing_relaunches_overnight(
+    fleet: dict[str, Any], network: dict[str, Any], schedule_clock: ScheduleClock
 ) -> None:
     ec2 = boto3.client("ec2")
     common = {
@@ -245,11 +291,20 @@ def test_teardown_terminates_only_owned_instances(
     )["Instances"][0]["InstanceId"]
     try:
         owned_ids = set(owned(fleet))
-        report = invoke(fleet, {"action": "teardown"})
+        report = fire(schedule_clock, fleet, MONDAY.replace(hour=19), action="teardown")
         assert set(report["terminated"]) == owned_ids and len(owned_ids) == 7
         eventually(lambda: owned(fleet), accept=lambda found: not found, timeout=30,
                    what="owned instances to terminate")  # fmt: skip
         survivors = live_instances()
         assert {untagged, foreign} <= set(survivors)
+
+        # Working hours are over: no rule of ours fires until 07:00 the next morning.
+        rules = fleet["schedule_rule_names"].values()
+        tuesday = MONDAY + timedelta(days=1)
+        assert schedule_clock.advance(to=tuesday.replace(hour=6, minute=59), of=rules) == []
+        morning = schedule_clock.advance(to=tuesday.replace(hour=7, minute=1), of=rules)
+        assert fired_at(morning) == [tuesday.replace(hour=7)]
+        relaunched = wait_for_new_run(fleet["log_group_name"], RECONCILED, fleet["seen_runs"])
+        assert len(relaunched["launched"]) == 7
     finally:
         ec2.terminate_instances(InstanceIds=[untagged, foreign])

@@ -1,10 +1,15 @@
-"""Scenario 8B end to end: the schedule's definition, and a replayed day sending each email once.
+"""Scenario 7 end to end: the deployed schedule fires at 12:00 Pacific/Auckland on the local
+AWS's clock, and exactly the right greetings go out — no hand-written event.
 
-EventBridge Scheduler never fires targets in LocalStack, so the test reads the schedule back
-(expression, time zone, target, input) and invokes the function with the input the schedule
-would send, its `<aws.scheduler.scheduled-time>` placeholder filled with the chosen moment.
-Emails are read from the emulator's SES outbox; on a real account (where the test recipients
-are not deliverable) the function's own summary of what it sent is asserted instead.
+The clock is set to a few moments before noon in the schedule's zone and advanced across it; the
+schedule (EventBridge Scheduler, cron with a time zone) fires through the local AWS, which
+invokes the function with the target's input, `<aws.scheduler.scheduled-time>` filled in. What
+the function did is read from its effects: the SES outbox, the recipients table and the run
+summary it logs. Pacific/Auckland is 13 hours ahead of UTC in February (daylight saving time),
+so a schedule fired at 12:00 UTC, or 12:00 in a zone without DST, would be seen.
+
+On a target without a controllable clock (a real account), these tests cannot move time: they
+skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
 """
 
 from __future__ import annotations
@@ -12,25 +17,31 @@ from __future__ import annotations
 import json
 import secrets
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
+from lbp_testing.clock import ScheduleClock, fired_at, local
+from lbp_testing.logs import Record, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.target import AwsTarget
 
-RUN_TIME = "2027-02-28T12:00:00Z"  # 12:00 Europe/London; 2027 is not a leap year
+pytestmark = pytest.mark.xdist_group("clock")
+
+ZONE = "Pacific/Auckland"
+RUN = "scheduled run done"  # the function's summary log line
 
 
 @pytest.fixture(scope="module")
-def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
+def scenario(deploy_stack: DeployStack, schedule_clock: ScheduleClock) -> dict[str, Any]:
     stack = deploy_stack(
         ["scheduled_message"],
         scheduled_message={
             "sender": f"birthdays-{secrets.token_hex(3)}@example.com",
             "time": "12:00",
-            "time_zone": "Europe/London",
+            "time_zone": ZONE,
             "subject": "Happy birthday, $first_name!",
             "body": "Dear $name, happy $age birthday!",
         },
@@ -39,12 +50,12 @@ def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
     return outputs
 
 
-def test_schedule_runs_daily_at_noon_london_with_the_scheduled_time(
+def test_schedule_runs_daily_at_noon_auckland_with_the_scheduled_time(
     scenario: dict[str, Any],
 ) -> None:
     schedule = boto3.client("scheduler").get_schedule(Name=scenario["schedule_name"])
     assert schedule["ScheduleExpression"] == "cron(0 12 * * ? *)"
-    assert schedule["ScheduleExpressionTimezone"] == "Europe/London"
+    assert schedule["ScheduleExpressionTimezone"] == ZONE
     assert schedule["State"] == "ENABLED"
     target = schedule["Target"]
     assert target["Arn"].endswith(f":function:{scenario['function_name']}")
@@ -56,26 +67,6 @@ def test_schedule_runs_daily_at_noon_london_with_the_scheduled_time(
     ][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
 
 
-def scheduled_event(schedule_name: str, moment: str) -> bytes:
-    """The payload the schedule sends at `moment` (its input with the context filled in)."""
-    schedule = boto3.client("scheduler").get_schedule(Name=schedule_name)
-    payload = (
-        schedule["Target"]["Input"]
-        .replace("<aws.scheduler.scheduled-time>", moment)
-        .replace("<aws.scheduler.schedule-arn>", schedule["Arn"])
-        .replace("<aws.scheduler.execution-id>", secrets.token_hex(8))
-    )
-    return payload.encode()
-
-
-def invoke(function_name: str, payload: bytes) -> dict[str, Any]:
-    reply = boto3.client("lambda").invoke(FunctionName=function_name, Payload=payload)
-    body: dict[str, Any] = json.loads(reply["Payload"].read())
-    assert "FunctionError" not in reply, body
-    assert "error" not in body, body
-    return body
-
-
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
     url = f"{aws_target.endpoint_url}/_aws/ses?email={sender}"
     with urllib.request.urlopen(url) as reply:
@@ -83,19 +74,14 @@ def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
     return messages
 
 
-def test_a_replayed_day_sends_exactly_the_right_emails_once(
-    scenario: dict[str, Any], aws_target: AwsTarget
+def received(aws_target: AwsTarget, sender: str) -> list[str]:
+    return sorted(e["Destination"]["ToAddresses"][0] for e in outbox(aws_target, sender))
+
+
+def add_recipients(
+    scenario: dict[str, Any], tag: str, people: list[tuple[str, str, str, str | None]]
 ) -> None:
     table = boto3.resource("dynamodb").Table(scenario["table_name"])
-    tag = secrets.token_hex(3)
-    people = [
-        ("leap", "Lee Pham", "1996-02-29", None),  # celebrated on 28 Feb in 2027
-        ("today", "Tia Day", "1990-02-28", None),
-        ("auckland", "Aroha Ngata", "03-01", "Pacific/Auckland"),  # 01:00 on 1 March there
-        ("tomorrow", "Tom Orrow", "1990-03-01", None),
-        ("honolulu", "Hana Lei", "03-01", "Pacific/Honolulu"),  # still 28 Feb there
-        ("bad-email", "Bea D", "1990-02-28", None),
-    ]
     for key, name, birthday, zone in people:
         item = {
             "recipient_id": f"{tag}-{key}",
@@ -107,26 +93,113 @@ def test_a_replayed_day_sends_exactly_the_right_emails_once(
             item["time_zone"] = zone
         table.put_item(Item=item)
 
-    payload = scheduled_event(scenario["schedule_name"], RUN_TIME)
-    first = invoke(scenario["function_name"], payload)
-    second = invoke(scenario["function_name"], payload)
 
-    expected = {f"{tag}-leap", f"{tag}-today", f"{tag}-auckland"}
-    assert {s["recipient_id"] for s in first["sent"]} == expected
-    assert {s["recipient_id"]: s["on"] for s in first["sent"]}[f"{tag}-auckland"] == "2027-03-01"
-    assert first["invalid"] == [
-        {"recipient_id": f"{tag}-bad-email", "reason": "email is not an address: 'not-an-address'"}
-    ]
-    assert second["sent"] == []
-    assert set(second["already_sent"]) == expected
+def advance_over_noons(
+    clock: ScheduleClock, scenario: dict[str, Any], to: datetime, noons: list[datetime]
+) -> list[Record]:
+    """Advances to `to`: the schedule must fire exactly at `noons`; returns each run's summary."""
+    firings = clock.advance(to=to, of=[scenario["schedule_name"]])
+    assert fired_at(firings) == [n.astimezone(UTC) for n in noons]
+    runs = wait_for_runs(
+        scenario["log_group_name"], RUN, fired_at(firings), lambda r: r.get("moment")
+    )
+    return [runs[t][-1] for t in fired_at(firings)]
+
+
+def recipient_ids(run: Record, field: str = "sent") -> set[str]:
+    return {s["recipient_id"] if isinstance(s, dict) else s for s in run[field]}
+
+
+def test_at_noon_in_auckland_on_28_february_exactly_the_right_greetings_go_out_once(
+    scenario: dict[str, Any], schedule_clock: ScheduleClock, aws_target: AwsTarget
+) -> None:
+    tag = secrets.token_hex(3)
+    add_recipients(
+        scenario,
+        tag,
+        [
+            ("leap", "Lee Pham", "1996-02-29", None),  # celebrated on 28 Feb in 2027
+            ("today", "Tia Day", "1990-02-28", None),
+            ("yesterday", "Yan Ester", "1990-02-27", None),
+            ("tomorrow", "Tom Orrow", "1990-03-02", None),  # 2 March: not due on either run
+            ("honolulu", "Hana Lei", "02-27", "Pacific/Honolulu"),  # 13:00 on 27 Feb there
+            ("bad-email", "Bea D", "1990-02-28", None),
+        ],
+    )
+    noon = local(ZONE, 2027, 2, 28, 12)
+    schedule_clock.set(noon - timedelta(minutes=1))
+
+    # 11:59 -> 12:01 in Auckland: one firing, at 12:00 local = 23:00 UTC the day before.
+    [first] = advance_over_noons(
+        schedule_clock, scenario, noon + timedelta(minutes=1), noons=[noon]
+    )
+    expected = {f"{tag}-leap", f"{tag}-today", f"{tag}-honolulu"}
+    mine = {s["recipient_id"]: s["on"] for s in first["sent"] if s["recipient_id"].startswith(tag)}
+    assert set(mine) == expected
+    assert mine[f"{tag}-honolulu"] == "2027-02-27" and mine[f"{tag}-leap"] == "2027-02-28"
+    assert {"recipient_id": f"{tag}-bad-email", "reason": "email is not an address: "
+            "'not-an-address'"} in first["invalid"]  # fmt: skip
+    table = boto3.resource("dynamodb").Table(scenario["table_name"])
     stored = table.get_item(Key={"recipient_id": f"{tag}-leap"}, ConsistentRead=True)["Item"]
     assert (stored["last_sent_on"], stored["send_status"]) == ("2027-02-28", "sent")
 
-    if not aws_target.is_emulator:
-        return
-    emails = outbox(aws_target, scenario["sender"])
-    received = sorted(email["Destination"]["ToAddresses"][0] for email in emails)
-    assert received == sorted(f"{key}-{tag}@example.com" for key in ("leap", "today", "auckland"))
-    leap = next(e for e in emails if e["Destination"]["ToAddresses"] == [f"leap-{tag}@example.com"])
-    assert leap["Subject"] == "Happy birthday, Lee!"
-    assert leap["Body"]["text_part"] == "Dear Lee Pham, happy 31 birthday!"
+    expected_mail = sorted(f"{k}-{tag}@example.com" for k in ("leap", "today", "honolulu"))
+    if aws_target.is_emulator:
+        mails = [m for m in received(aws_target, scenario["sender"]) if tag in m]
+        assert mails == expected_mail
+        leap = next(
+            e
+            for e in outbox(aws_target, scenario["sender"])
+            if e["Destination"]["ToAddresses"] == [f"leap-{tag}@example.com"]
+        )
+        assert leap["Subject"] == "Happy birthday, Lee!"
+        assert leap["Body"]["text_part"] == "Dear Lee Pham, happy 31 birthday!"
+
+    # The same noon delivered again (Scheduler delivers at least once): nobody greeted twice.
+    schedule_clock.set(noon - timedelta(minutes=1))
+    firings = schedule_clock.advance(to=noon + timedelta(minutes=1), of=[scenario["schedule_name"]])
+    assert fired_at(firings) == [noon.astimezone(UTC)]
+    runs = wait_for_runs(
+        scenario["log_group_name"], RUN, [noon.astimezone(UTC)] * 2, lambda r: r.get("moment")
+    )
+    again = runs[noon.astimezone(UTC)][-1]
+    assert not recipient_ids(again) & expected
+    assert expected <= recipient_ids(again, "already_sent")
+
+    # On to past the next day's noon: one more run, nothing new for anyone.
+    next_noon = local(ZONE, 2027, 3, 1, 12)
+    [later] = advance_over_noons(
+        schedule_clock, scenario, next_noon + timedelta(minutes=1), noons=[next_noon]
+    )
+    assert not {s for s in recipient_ids(later) if s.startswith(tag)}
+    if aws_target.is_emulator:
+        assert [m for m in received(aws_target, scenario["sender"]) if tag in m] == expected_mail
+
+
+def test_across_the_end_of_daylight_saving_time_the_greeting_still_goes_out_at_noon(
+    scenario: dict[str, Any], schedule_clock: ScheduleClock, aws_target: AwsTarget
+) -> None:
+    """Auckland leaves DST on Sunday 4 April 2027 (03:00 NZDT -> 02:00 NZST): noon moves from
+    23:00 UTC the day before to 00:00 UTC."""
+    tag = secrets.token_hex(3)
+    days = {"sat": "04-03", "sun": "04-04", "mon": "04-05"}
+    add_recipients(scenario, tag, [(k, f"{k.title()} Day", d, None) for k, d in days.items()])
+    noons = [local(ZONE, 2027, 4, day, 12) for day in (3, 4, 5)]
+    assert [n.astimezone(UTC).hour for n in noons] == [23, 0, 0]
+
+    schedule_clock.set(noons[0] - timedelta(minutes=1))
+    runs = advance_over_noons(schedule_clock, scenario, noons[-1] + timedelta(minutes=1), noons)
+
+    greeted = [
+        {s["recipient_id"]: s["on"] for s in run["sent"] if s["recipient_id"].startswith(tag)}
+        for run in runs
+    ]
+    assert greeted == [
+        {f"{tag}-sat": "2027-04-03"},
+        {f"{tag}-sun": "2027-04-04"},
+        {f"{tag}-mon": "2027-04-05"},
+    ]
+    if aws_target.is_emulator:
+        assert [m for m in received(aws_target, scenario["sender"]) if tag in m] == sorted(
+            f"{k}-{tag}@example.com" for k in days
+        )

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import installer, launcher
+from . import clock_cli, installer, launcher
 from .layout import Layout, RootNotFoundError
 from .prereqs import PrerequisiteError
 from .shell import CommandError, say
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     logs = commands.add_parser("logs", parents=[common], help="print LocalStack's log")
     logs.add_argument("-n", "--lines", type=int, default=200)
     logs.add_argument("-f", "--follow", action="store_true")
+    clock_cli.add_parser(commands, common)
     return parser
 
 
@@ -68,6 +69,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0 if report.running else EXIT_NOT_RUNNING
     elif args.command == "logs":
         launcher.print_logs(layout, args.lines, args.follow)
+    elif args.command == "clock":
+        return clock_cli.run(layout.endpoint_url, args)
     return 0
 
 

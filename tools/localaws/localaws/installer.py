@@ -75,6 +75,14 @@ def install_iam_plugin(layout: Layout, stamps: Stamps) -> None:
     install_editable(layout, stamps, "iam-plugin", source)
 
 
+def install_time_plugin(layout: Layout, stamps: Stamps) -> None:
+    source = layout.time_src
+    if not (source / "pyproject.toml").is_file():
+        say(f"WARNING: {source} has no pyproject.toml; schedules will not fire on a clock")
+        return
+    install_editable(layout, stamps, "time-plugin", source)
+
+
 def install_lambda_runtime_site(layout: Layout, stamps: Stamps) -> None:
     """What AWS Lambda's Python runtime ships besides the stdlib: boto3 and botocore."""
     key = digest(*LAMBDA_RUNTIME_PINS)
@@ -104,6 +112,7 @@ def install(layout: Layout) -> float:
     install_editable(layout, stamps, "localaws-plugin", layout.localaws_src)
     install_executor_plugin(layout, stamps)
     install_iam_plugin(layout, stamps)
+    install_time_plugin(layout, stamps)
     install_lambda_runtime_site(layout, stamps)
     dynamodb_offline.install_dynamodb_local(layout, jdk_home, stamps)
     dynamodb_offline.install_kinesis_mock(layout, stamps)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,17 @@ IAM_DEFAULT = "enforce"
 
 class LaunchError(RuntimeError):
     pass
+
+
+TIME_SWITCH = "LBP_TIME"
+
+
+def time_switch(environ: Mapping[str, str] | None = None) -> str:
+    """LBP_TIME: "on" (default) runs the schedule clock extension, "off" leaves LocalStack stock."""
+    value = (os.environ if environ is None else environ).get(TIME_SWITCH, "on").strip().lower()
+    if value not in {"on", "off"}:
+        raise LaunchError(f"{TIME_SWITCH} must be on or off, not {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,7 @@ def localstack_env(layout: Layout, base: dict[str, str] | None = None) -> dict[s
         EAGER_SERVICE_LOADING="0",
         LAMBDA_RUNTIME_EXECUTOR="local-process",
         LBP_LAMBDA_RUNTIME_SITE=str(layout.lambda_runtime_site),
+        LBP_TIME=time_switch(env),
         TMPDIR=str(layout.tmp_dir),
         LBP_IAM=iam_mode(source.get("LBP_IAM")),
         LBP_IAM_REPORT_DIR=str(layout.state_dir),
@@ -233,7 +245,10 @@ def up(layout: Layout, timeout: float = HEALTH_TIMEOUT) -> float:
             _stop_record(layout, record)
             raise
         elapsed = time.monotonic() - started
-        say(f"LocalStack healthy at {layout.endpoint_url} after {elapsed:.1f} s (pid {child.pid})")
+        say(
+            f"LocalStack healthy at {layout.endpoint_url} after {elapsed:.1f} s (pid {child.pid}); "
+            f"schedule clock {time_switch()}"
+        )
         _check_iam_mode(layout)
         return elapsed
 

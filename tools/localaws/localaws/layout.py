@@ -112,6 +112,10 @@ class Layout:
         return self.root / "tools" / "localaws_iam"
 
     @property
+    def time_src(self) -> Path:
+        return self.root / "tools" / "localaws_time"
+
+    @property
     def localaws_src(self) -> Path:
         return Path(__file__).resolve().parent.parent
 

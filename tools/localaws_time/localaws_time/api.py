@@ -1,0 +1,112 @@
+"""The clock's HTTP contract, independent of the web framework.
+
+GET  /_lbp/clock           -> {"now": "<ISO Z>", "mode": "real"|"offset"|"frozen"}
+POST /_lbp/clock           {"set": "<ISO with offset>", "freeze": bool} | {"reset": true}
+POST /_lbp/clock/advance   {"seconds": n} | {"to": "<ISO with offset>"}, optional "only": [...]
+                           -> {"now": ..., "firings": [...]}, once every firing was delivered
+GET  /_lbp/clock/upcoming  -> {"now": ..., "upcoming": [{"key": arn, "at": ISO}]} (next day)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from typing import Any
+
+from .clock import format_instant, parse_instant
+from .engine import Engine
+
+LOG = logging.getLogger(__name__)
+CLOCK_PATH = "/_lbp/clock"
+MAX_ADVANCE_SECONDS = 10 * 366 * 86400
+
+
+class BadRequestError(ValueError):
+    pass
+
+
+def _body(raw: bytes) -> dict[str, Any]:
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise BadRequestError(f"the body is not JSON: {error}") from error
+    if not isinstance(body, dict):
+        raise BadRequestError("the body must be a JSON object")
+    return body
+
+
+def _instant(body: dict[str, Any], key: str) -> dt.datetime:
+    value = body[key]
+    if not isinstance(value, str):
+        raise BadRequestError(f"{key!r} must be an ISO-8601 string with a UTC offset")
+    try:
+        return parse_instant(value)
+    except ValueError as error:
+        raise BadRequestError(str(error)) from error
+
+
+def handle(engine: Engine, method: str, path: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, JSON body) for one request; errors are 400 with {"error": ...}."""
+    try:
+        return 200, _dispatch(engine, method.upper(), path.rstrip("/"), raw)
+    except BadRequestError as error:
+        LOG.warning("lbp-time: bad clock request %s %s: %s", method, path, error)
+        return 400, {"error": str(error)}
+
+
+def _dispatch(engine: Engine, method: str, path: str, raw: bytes) -> dict[str, Any]:
+    if path == CLOCK_PATH and method == "GET":
+        return engine.clock.read().to_json()
+    if path == CLOCK_PATH and method == "POST":
+        return _set(engine, _body(raw))
+    if path == f"{CLOCK_PATH}/advance" and method == "POST":
+        return _advance(engine, _body(raw))
+    if path == f"{CLOCK_PATH}/upcoming" and method == "GET":
+        now = engine.clock.now()
+        upcoming = engine.upcoming(now + dt.timedelta(days=1))
+        return {
+            "now": format_instant(now),
+            "upcoming": [{"key": key, "at": format_instant(at)} for key, at in upcoming],
+        }
+    raise BadRequestError(f"no such clock operation: {method} {path}")
+
+
+def _set(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
+    if body.get("reset") is True and "set" not in body:
+        return engine.reset().to_json()
+    if "set" not in body:
+        raise BadRequestError(
+            'POST /_lbp/clock takes {"set": ISO, "freeze": bool} or {"reset": true}'
+        )
+    freeze = body.get("freeze", True)
+    if not isinstance(freeze, bool):
+        raise BadRequestError("'freeze' must be true or false")
+    return engine.set(_instant(body, "set"), freeze=freeze).to_json()
+
+
+def _advance(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
+    if ("seconds" in body) == ("to" in body):
+        raise BadRequestError('advance takes {"seconds": n} or {"to": ISO}')
+    if "seconds" in body:
+        seconds = body["seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise BadRequestError("'seconds' must be a number")
+        if not math.isfinite(seconds) or not 0 <= seconds <= MAX_ADVANCE_SECONDS:
+            raise BadRequestError(f"'seconds' must be a number from 0 to {MAX_ADVANCE_SECONDS}")
+    only = body.get("only")
+    if only is not None and (
+        not isinstance(only, list) or not all(isinstance(i, str) and i for i in only)
+    ):
+        raise BadRequestError("'only' must be a list of schedule/rule ARNs or name prefixes")
+    try:
+        if "seconds" in body:
+            reading, firings = engine.advance_by(float(seconds), only)
+        else:
+            reading, firings = engine.advance(_instant(body, "to"), only)
+    except ValueError as error:
+        raise BadRequestError(str(error)) from error
+    return {"now": format_instant(reading.now), "firings": [f.to_json() for f in firings]}
