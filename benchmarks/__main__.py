@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks import image_renditions, json_to_csv, s3_object_index
+from benchmarks import cold_start, image_renditions, json_to_csv, s3_object_index
 from benchmarks.report import render, save
 from demo.terraform import Terraform, binary_from
 
@@ -19,8 +19,9 @@ def main() -> int:
     results = [s3_object_index.write_paths()]
     if outputs.get("s3_object_index"):
         results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
-    results.append(image_renditions.renditions_12mp())
+    results.extend(image_renditions.renditions())
     results.extend(json_to_csv.conversion())
+    results.extend(cold_start.init_durations(outputs))
     print(render(results))
     save(results, ROOT / ".bench" / "results.json")
     return 0
