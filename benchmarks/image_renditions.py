@@ -10,10 +10,10 @@
 All three encode the same formats with the same settings (the function's `encode`, and the same
 quality, progressive and effort for libvips), so only decode and resize strategies differ.
 
-Each variant runs in its own interpreter (its peak RSS is its own): a warm-up, then ROUNDS timed
-runs; the median CPU time is the figure (single-threaded work, so CPU time is what the machine's
-other tenants disturb least) and the median wall time is reported beside it. Each variant's
-process runs 3 times and the median of those medians is kept.
+Each variant runs in its own interpreter (its peak RSS, VmHWM, is its own): a warm-up, then
+ROUNDS timed runs; the median CPU time is the figure (single-threaded work, so CPU time is what
+the machine's other tenants disturb least) and the median wall time is reported beside it. Each
+variant's process runs 3 times and the median of those medians is kept.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageOps
 
-from benchmarks.report import Result
+from benchmarks.report import Result, peak_rss_mb
 from image_renditions.imaging import decode, encode, render
 from image_renditions.spec import Rendition, output_format, target_size
 
@@ -116,7 +115,7 @@ def _child(variant: str, kind: str, width: int, height: int) -> None:
         run(data)
         cpu.append(time.process_time() - cpu_start)
         wall.append(time.perf_counter() - wall_start)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(
         json.dumps(
             {"cpu": statistics.median(cpu), "wall": statistics.median(wall), "peak_mb": peak_mb}

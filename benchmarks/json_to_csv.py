@@ -3,9 +3,9 @@
 Runs in-process code only (no AWS): the deployed converter of json_to_csv_s3 (one pass, columns
 discovered, rows spooled to a temporary file) against pandas `json_normalize` + `to_csv` (the
 anchor) and polars `read_ndjson` + `write_csv` (what a user might pick instead), on the same
-generated 60 MB JSON Lines file. Each run is its own subprocess, so its peak RSS (ru_maxrss) is
-its own; each side runs 3 times, interleaved, and the median is reported (the machine is shared,
-so the anchors are measured beside the converter, never taken from an earlier run).
+generated 60 MB JSON Lines file. Each run is its own subprocess, so its peak RSS (VmHWM) is its
+own; each side runs 3 times, interleaved, and the median is reported (the machine is shared, so
+the anchors are measured beside the converter, never taken from an earlier run).
 
 Then the converter alone on a ≈1 GiB file (the 60 MB file repeated, in a temporary folder): its
 peak RSS must stay what it was on 60 MB (memory bounded by the chunk and spool buffers, not by
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -27,7 +26,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchmarks.report import Result
+from benchmarks.report import Result, peak_rss_mb
 
 TARGET_BYTES = 60 << 20
 LARGE_BYTES = 1 << 30
@@ -128,7 +127,7 @@ def worker(kind: str, source: str, target: str) -> None:
     started, cpu_started = time.perf_counter(), time.process_time()
     rows = convert(Path(source), Path(target))
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
     print(json.dumps({"seconds": seconds, "cpu": cpu, "rows": rows, "peak_mb": peak_mb}))
 
 
