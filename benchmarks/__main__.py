@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     outputs = Terraform(binary_from(ROOT / ".tools"), ROOT).outputs()
     print(f"benchmarks against {os.environ.get('AWS_ENDPOINT_URL', 'a real AWS account')}")
-    results = [s3_object_index.write_paths()]
+    results = [s3_object_index.write_paths_median()]
     if outputs.get("s3_object_index"):
         results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
     results.extend(image_renditions.renditions())
