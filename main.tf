@@ -149,6 +149,10 @@ module "json_to_csv" {
     force_destroy = var.force_destroy
   }
   columns = var.json_to_csv.columns
+  csv = {
+    neutralise_formulas = var.json_to_csv.neutralise_formulas
+    max_columns         = var.json_to_csv.max_columns
+  }
   packages = {
     s3     = { file = "${local.build_dir}/functions/json_to_csv_s3.zip" }
     stream = { file = "${local.build_dir}/functions/json_to_csv_stream.zip" }

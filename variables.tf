@@ -171,6 +171,8 @@ variable "json_to_csv" {
   description = "Settings passed to modules/json-to-csv (see its README)."
   type = object({
     columns                           = optional(list(string), [])
+    neutralise_formulas               = optional(bool, true)
+    max_columns                       = optional(number, 1000)
     converter_retry_attempts          = optional(number, 2)
     converter_environment             = optional(map(string), {})
     stream_batch_size                 = optional(number, 500)

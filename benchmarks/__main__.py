@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import (
+    cold_start,
     iam_enforcement,
     image_renditions,
     json_to_csv,
@@ -22,11 +23,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     outputs = Terraform(binary_from(ROOT / ".tools"), ROOT).outputs()
     print(f"benchmarks against {os.environ.get('AWS_ENDPOINT_URL', 'a real AWS account')}")
-    results = [s3_object_index.write_paths()]
+    results = [s3_object_index.write_paths_median()]
     if outputs.get("s3_object_index"):
         results.append(s3_object_index.put_to_row_latency(outputs["s3_object_index"]))
-    results.append(image_renditions.renditions_12mp())
+    results.extend(image_renditions.renditions())
     results.extend(json_to_csv.conversion())
+    results.extend(cold_start.init_durations(outputs))
     results.extend(
         iam_enforcement.authorization_overhead(
             os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_REGION", "us-east-1")

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from json_csv.options import ConfigError, CsvOptions, load_csv_options
 from json_to_csv_s3.reader import DEFAULT_MAX_RECORD_CHARS
 
 _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
-
-
-class ConfigError(RuntimeError):
-    """The function is deployed with missing or contradictory settings."""
+__all__ = ["Config", "ConfigError", "load_config", "overlaps"]
 
 
 def overlaps(prefix_a: str, prefix_b: str) -> bool:
@@ -27,7 +24,7 @@ class Config:
     input_prefix: str = ""
     output_prefix: str = "csv/"
     quarantine_prefix: str = "quarantine/"
-    columns: tuple[str, ...] = ()
+    csv: CsvOptions = field(default_factory=CsvOptions)
     max_record_chars: int = DEFAULT_MAX_RECORD_CHARS
 
     def __post_init__(self) -> None:
@@ -75,24 +72,9 @@ def load_config(env: Mapping[str, str]) -> Config:
         input_prefix=env.get("INPUT_PREFIX", ""),
         output_prefix=env.get("OUTPUT_PREFIX", "csv/"),
         quarantine_prefix=env.get("QUARANTINE_PREFIX", "quarantine/"),
-        columns=parse_columns(env.get("CSV_COLUMNS", "")),
+        csv=load_csv_options(env),
         max_record_chars=_positive_int(env, "MAX_RECORD_CHARS", DEFAULT_MAX_RECORD_CHARS),
     )
-
-
-def parse_columns(raw: str) -> tuple[str, ...]:
-    """CSV_COLUMNS: a JSON list of distinct column names; empty = union of the records' keys."""
-    if not raw.strip():
-        return ()
-    try:
-        columns = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"CSV_COLUMNS must be a JSON list of strings: {error}") from error
-    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
-        raise ConfigError("CSV_COLUMNS must be a JSON list of non-empty strings")
-    if len(set(columns)) != len(columns):
-        raise ConfigError("CSV_COLUMNS must not repeat a column")
-    return tuple(columns)
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

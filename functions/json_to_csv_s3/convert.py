@@ -1,19 +1,14 @@
-"""The pure conversion: records → CSV rows and quarantine entries, with counts."""
+"""The pure conversion: items → CSV bytes and quarantine entries, with counts (one pass)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import IO
 
-from json_to_csv_s3.flatten import (
-    RecordError,
-    TextSink,
-    columns_of,
-    csv_writer,
-    flatten,
-    merge_columns,
-)
+from json_csv.rows import RecordError, RowBuilder
+from json_csv.spool import CsvWriter, Write, paused_gc
 from json_to_csv_s3.reader import Item
 
 
@@ -22,6 +17,7 @@ class Counts:
     records_in: int = 0
     rows_out: int = 0
     quarantined: int = 0
+    columns: int = 0
     unlisted_columns: set[str] = field(default_factory=set)
 
     def summary(self) -> dict[str, int]:
@@ -29,61 +25,51 @@ class Counts:
             "records_in": self.records_in,
             "rows_out": self.rows_out,
             "quarantined": self.quarantined,
+            "columns": self.columns,
             "unlisted_columns": len(self.unlisted_columns),
         }
 
 
-def collect_columns(items: Iterable[Item]) -> list[str]:
-    """The union of the good records' columns, in first-seen order (the first pass)."""
-    columns: dict[str, None] = {}
-    for item in items:
-        if item.error is not None:
-            continue
-        try:
-            merge_columns(columns, columns_of(item.value))
-        except RecordError:
-            continue
-    return list(columns)
-
-
-def quarantine_entry(item: Item, reason: str) -> str:
+def quarantine_entry(item: Item, reason: str) -> bytes:
     entry: dict[str, object] = {"line": item.line, "reason": reason}
     if item.error is None:
         entry["record"] = item.value
     else:
         entry["text"] = item.text
-    return json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return text.encode("utf-8", "backslashreplace")
 
 
 def write_csv(
     items: Iterable[Item],
-    columns: Sequence[str],
-    csv_sink: TextSink,
-    quarantine: TextSink,
+    builder: RowBuilder,
+    csv_out: Write,
+    quarantine: Write,
+    spool: IO[bytes] | None = None,
 ) -> Counts:
-    """Writes the header and one row per good record; bad ones go to quarantine as JSON Lines.
+    """Writes the header and one row per good record to `csv_out`; bad records go to
+    `quarantine` as JSON Lines with their line and reason.
 
-    Columns outside `columns` (an explicit list) are dropped and counted in unlisted_columns.
+    Fixed columns (builder.fixed): other fields are dropped and counted in unlisted_columns.
+    Discovered columns: rows wait in `spool` until the last record fixes the header.
     """
     counts = Counts()
-    writer = csv_writer(csv_sink)
-    known = set(columns)
-    if columns:
-        writer.writerow(columns)
-    for item in items:
-        counts.records_in += 1
-        if item.error is not None:
-            counts.quarantined += 1
-            quarantine.write(quarantine_entry(item, item.error))
-            continue
-        try:
-            row = flatten(item.value)
-        except RecordError as error:
-            counts.quarantined += 1
-            quarantine.write(quarantine_entry(item, str(error)))
-            continue
-        if len(row) > len(known) or not known.issuperset(row):
-            counts.unlisted_columns.update(name for name in row if name not in known)
-        writer.writerow([row.get(name, "") for name in columns])
-        counts.rows_out += 1
+    writer = CsvWriter(builder, csv_out, spool)
+    add = writer.add
+    with paused_gc():
+        for item in items:
+            counts.records_in += 1
+            if item.error is not None:
+                counts.quarantined += 1
+                quarantine(quarantine_entry(item, item.error))
+                continue
+            try:
+                add(item.value)
+            except RecordError as error:
+                counts.quarantined += 1
+                quarantine(quarantine_entry(item, str(error)))
+        writer.finish()
+    counts.rows_out = writer.rows
+    counts.columns = builder.width
+    counts.unlisted_columns = builder.unlisted
     return counts

@@ -1,8 +1,9 @@
 """Lambda entry point: S3 ObjectCreated events → CSV objects (invoked asynchronously by S3).
 
 Environment (see json_to_csv_s3.config): INPUT_BUCKET, INPUT_PREFIX, OUTPUT_BUCKET,
-OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = union of keys, two passes),
-MAX_RECORD_CHARS, LOG_LEVEL.
+OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = union of keys, at most
+CSV_MAX_COLUMNS, rows spooled to /tmp), CSV_NEUTRALISE_FORMULAS (true by default, see
+json_csv.rows), MAX_RECORD_CHARS, LOG_LEVEL.
 
 Bad records and wholly unreadable objects are quarantined and the invocation succeeds (a retry
 could not fix them); AWS errors raise, so asynchronous retries and the on-failure destination

@@ -1,22 +1,27 @@
-"""One S3 object → its CSV object and quarantine object (two streaming passes, or one)."""
+"""One S3 object → its CSV object and quarantine object, in one streaming pass.
+
+With discovered columns the rows wait in a temporary file under /tmp (the header is known only
+after the last record), so /tmp must hold the largest CSV (the function's ephemeral storage).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
 from json_to_csv_s3.config import Config
-from json_to_csv_s3.convert import collect_columns, write_csv
+from json_to_csv_s3.convert import write_csv
 from json_to_csv_s3.reader import (
     CHUNK_SIZE,
     Item,
     UnreadableObjectError,
-    decoded,
     decompressed,
     iter_items,
 )
@@ -58,14 +63,16 @@ class Outcome:
 
 
 class _Source:
-    """Opens the object's body as text items; every pass reads the same ETag."""
+    """The object's body (the version the event named) as items."""
 
     def __init__(self, s3: Any, ref: ObjectRef, config: Config) -> None:
         self._s3, self._ref, self._config = s3, ref, config
         self.version_id: str | None = None
         self.etag: str | None = ref.etag
 
-    def items(self) -> Iterator[Item]:
+    @contextlib.contextmanager
+    def items(self) -> Iterator[Iterator[Item]]:
+        """GetObject (pinned to the event's ETag); SupersededError when it is gone or changed."""
         kwargs: dict[str, Any] = {"Bucket": self._ref.bucket, "Key": self._ref.key}
         if self.etag:
             kwargs["IfMatch"] = f'"{self.etag}"'
@@ -79,8 +86,8 @@ class _Source:
         self.version_id = reply.get("VersionId")
         body = reply["Body"]
         try:
-            text = decoded(decompressed(body.iter_chunks(CHUNK_SIZE)))
-            yield from iter_items(text, self._config.max_record_chars)
+            data = decompressed(body.iter_chunks(CHUNK_SIZE))
+            yield iter_items(data, self._config.max_record_chars)
         finally:
             body.close()
 
@@ -100,32 +107,34 @@ def convert_object(s3: Any, config: Config, ref: ObjectRef) -> Outcome:
     """
     csv_key, quarantine_key = config.csv_key(ref.key), config.quarantine_key(ref.key)
     source = _Source(s3, ref, config)
+    builder = config.csv.row_builder()
     try:
-        columns = list(config.columns) or collect_columns(source.items())
-        csv_out = StreamingUpload(
-            s3,
-            config.output_bucket,
-            csv_key,
-            content_type=CSV_CONTENT_TYPE,
-            metadata=source.metadata(),
-        )
-        quarantine = LazyUpload(
-            lambda: StreamingUpload(
+        with source.items() as items:
+            csv_out = StreamingUpload(
                 s3,
                 config.output_bucket,
-                quarantine_key,
-                content_type=QUARANTINE_CONTENT_TYPE,
+                csv_key,
+                content_type=CSV_CONTENT_TYPE,
                 metadata=source.metadata(),
             )
-        )
-        try:
-            counts = write_csv(source.items(), columns, csv_out, quarantine)
-        except BaseException:
-            csv_out.abort()
-            quarantine.abort()
-            raise
-        quarantine.close()
-        csv_out.close()
+            quarantine = LazyUpload(
+                lambda: StreamingUpload(
+                    s3,
+                    config.output_bucket,
+                    quarantine_key,
+                    content_type=QUARANTINE_CONTENT_TYPE,
+                    metadata=source.metadata(),
+                )
+            )
+            try:
+                with _spool(builder.fixed) as spool:
+                    counts = write_csv(items, builder, csv_out.write, quarantine.write, spool)
+            except BaseException:
+                csv_out.abort()
+                quarantine.abort()
+                raise
+            quarantine.close()
+            csv_out.close()
     except SupersededError as error:
         return Outcome("superseded", ref.key, {"reason": str(error)})
     except UnreadableObjectError as error:
@@ -140,7 +149,6 @@ def convert_object(s3: Any, config: Config, ref: ObjectRef) -> Outcome:
         ref.key,
         {
             "csv_key": csv_key,
-            "columns": len(columns),
             "bytes_out": csv_out.bytes_written,
             **counts.summary(),
             **({"quarantine_key": quarantine_key} if quarantine.used else {}),
@@ -151,6 +159,12 @@ def convert_object(s3: Any, config: Config, ref: ObjectRef) -> Outcome:
             ),
         },
     )
+
+
+def _spool(fixed_columns: bool) -> contextlib.AbstractContextManager[IO[bytes] | None]:
+    if fixed_columns:
+        return contextlib.nullcontext()
+    return tempfile.TemporaryFile(prefix="json-to-csv-")
 
 
 def _quarantine_whole(

@@ -15,11 +15,17 @@ Memory holds one decoded chunk plus the record being decoded, never the whole ob
 from __future__ import annotations
 
 import codecs
+import itertools
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Generator, Iterable, Iterator
+from typing import NamedTuple
+
+import orjson
+
+from json_csv.parse import may_hold_long_integer
 
 CHUNK_SIZE = 1 << 20
 DEFAULT_MAX_RECORD_CHARS = 8 << 20
@@ -29,6 +35,10 @@ GZIP_MAGIC = b"\x1f\x8b"
 # next chunk (a cut literal such as `tru`, or a cut `\uXXXX` escape).
 _TRUNCATION_MARGIN = 16
 _WHITESPACE = " \t\r\n"
+_WHITESPACE_BYTES = b" \t\r\n"
+_BOM = b"\xef\xbb\xbf"
+_BOM_AND_WHITESPACE = _BOM + _WHITESPACE_BYTES
+_CONTINUATION_BYTES = bytes(range(0x80, 0xC0))
 _RECORD_START = re.compile(r"\n(?=[^\s}\]])")
 
 
@@ -36,8 +46,7 @@ class UnreadableObjectError(Exception):
     """The object as a whole cannot be read (bad gzip, not UTF-8); it is quarantined."""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One top-level record (value set) or one unreadable span (error set), by starting line."""
 
     line: int
@@ -233,20 +242,163 @@ def _skip_to_next_record(cursor: _Cursor) -> str:
 
 
 def iter_items(
-    chunks: Iterable[str], max_record_chars: int = DEFAULT_MAX_RECORD_CHARS
+    chunks: Iterable[bytes], max_record_chars: int = DEFAULT_MAX_RECORD_CHARS
 ) -> Iterator[Item]:
-    """Every record (or unreadable span) of the text, in order."""
-    cursor = _Cursor(chunks)
-    if not cursor.skip_whitespace():
+    """Every record (or unreadable span) of the (decompressed) bytes, in order."""
+    source = iter(chunks)
+    head = b""
+    for chunk in source:
+        head += chunk
+        if not _BOM.startswith(head) and head.removeprefix(_BOM).lstrip(_WHITESPACE_BYTES):
+            break
+    head = head.removeprefix(_BOM)
+    rest = itertools.chain([head], source)
+    start = head.lstrip(_WHITESPACE_BYTES)[:1]
+    if not start:
         return
-    if cursor.peek() == "[":
+    if start == b"[":
+        cursor = _Cursor(decoded(rest))
+        cursor.skip_whitespace()
         yield from _array_items(cursor, max_record_chars)
     else:
-        yield from _sequence_items(cursor, max_record_chars)
+        yield from _line_items(_Lines(rest, max_record_chars), max_record_chars)
 
 
-def _sequence_items(cursor: _Cursor, max_chars: int) -> Iterator[Item]:
-    while cursor.skip_whitespace():
+class _Oversize:
+    """Stands for a line longer than the record limit, which was skipped without being kept."""
+
+    def __init__(self, snippet: str) -> None:
+        self.snippet = snippet
+
+
+class _Lines:
+    """The text's lines (bytes without LF), read block by block, in bounded memory."""
+
+    def __init__(self, chunks: Iterable[bytes], max_chars: int) -> None:
+        self._chunks = iter(chunks)
+        self._max_chars = max_chars
+        self._tail = b""
+        self._skipping: _Oversize | None = None
+        self._ready: deque[bytes | _Oversize] = deque()
+        self.exact = False  # the last block may hold integers orjson would round
+
+    def block(self) -> list[bytes | _Oversize] | None:
+        """The next complete lines; None after the last one."""
+        if self._ready:
+            lines = list(self._ready)
+            self._ready.clear()
+            return lines
+        while True:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return self._last()
+            lines = self._split(chunk)
+            if lines:
+                return lines
+
+    def unread(self, lines: list[bytes | _Oversize]) -> None:
+        self._ready.extendleft(reversed(lines))
+
+    def pop(self) -> bytes | _Oversize | None:
+        """One line at a time (the standard-library path takes only what it needs)."""
+        if not self._ready:
+            lines = self.block()
+            if lines is None:
+                return None
+            self._ready.extend(lines)
+        return self._ready.popleft()
+
+    def _split(self, chunk: bytes) -> list[bytes | _Oversize]:
+        if self._skipping is not None:
+            newline = chunk.find(b"\n")
+            if newline < 0:
+                return []
+            skipped, self._skipping = self._skipping, None
+            return [skipped, *self._split(chunk[newline + 1 :])]
+        data = self._tail + chunk
+        self.exact = may_hold_long_integer(data)
+        lines: list[bytes | _Oversize] = list(data.split(b"\n"))
+        tail = lines.pop()
+        assert isinstance(tail, bytes)
+        self._tail = tail
+        if len(tail) > self._max_chars:
+            if not tail.strip(_WHITESPACE_BYTES):
+                self._tail = b""
+            elif _char_count(tail) > self._max_chars:
+                self._tail = b""
+                self._skipping = _Oversize(tail[: 4 * SNIPPET_CHARS].decode(errors="replace"))
+        return lines
+
+    def _last(self) -> list[bytes | _Oversize] | None:
+        if self._skipping is not None:
+            skipped, self._skipping = self._skipping, None
+            return [skipped]
+        if self._tail:
+            tail, self._tail = self._tail, b""
+            self.exact = may_hold_long_integer(tail)
+            return [tail]
+        return None
+
+    def text(self) -> Iterator[str]:
+        """The remaining lines as text, each with its LF, pulled one at a time."""
+        while (line := self.pop()) is not None:
+            if isinstance(line, _Oversize):
+                yield line.snippet[:SNIPPET_CHARS] + "\n"
+                continue
+            try:
+                yield line.decode("utf-8") + "\n"
+            except UnicodeDecodeError as error:
+                raise UnreadableObjectError(f"not UTF-8 text: {error.reason}") from error
+
+
+def _char_count(data: bytes) -> int:
+    """Characters in UTF-8 bytes: every byte but continuation bytes starts one."""
+    return len(data.translate(None, _CONTINUATION_BYTES))
+
+
+def _line_items(lines: _Lines, max_chars: int) -> Iterator[Item]:
+    """JSON Lines at orjson speed: each line that is one whole JSON value is one record. Any other
+    line (a value spread over lines, several values on a line, invalid JSON, an integer beyond
+    64 bits) is read from there by the standard library's decoder until a line ends a value."""
+    loads = orjson.loads
+    new = tuple.__new__  # Item(...) without NamedTuple's Python-level __new__ (hot loop)
+    line_number = 1
+    while (block := lines.block()) is not None:
+        exact = lines.exact
+        for index, line in enumerate(block):
+            if not exact or (type(line) is bytes and not may_hold_long_integer(line)):
+                try:
+                    value = loads(line)  # type: ignore[arg-type]
+                except orjson.JSONDecodeError:
+                    pass
+                else:
+                    yield new(Item, (line_number, value, None, None))
+                    line_number += 1
+                    continue
+            if isinstance(line, _Oversize):
+                error = f"record longer than {max_chars} characters"
+                yield Item(line_number, error=error, text=line.snippet[:SNIPPET_CHARS])
+                line_number += 1
+                continue
+            if not line.strip(_WHITESPACE_BYTES):
+                line_number += 1
+                continue
+            lines.unread(block[index:])
+            line_number = yield from _standard_items(lines, line_number, max_chars)
+            break
+
+
+def _standard_items(lines: _Lines, line_number: int, max_chars: int) -> Generator[Item, None, int]:
+    """Items read by the standard library's decoder from `line_number` on, until the text read
+    so far is used up at the end of a line; returns the number of the next line."""
+    cursor = _Cursor(lines.text())
+    cursor.line = line_number
+    cursor.more()
+    while True:
+        while cursor.pos < len(cursor.buf) and cursor.buf[cursor.pos] in _WHITESPACE:
+            cursor.advance(cursor.pos + 1)
+        if cursor.pos >= len(cursor.buf):
+            return cursor.line
         line = cursor.line
         try:
             value = _decode_value(cursor, max_chars)

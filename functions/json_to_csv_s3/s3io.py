@@ -10,9 +10,9 @@ DEFAULT_PART_SIZE = 8 << 20
 
 
 class StreamingUpload:
-    """A text sink for one object: one PutObject when small, else a multipart upload.
+    """A byte sink for one object: one PutObject when small, else a multipart upload.
 
-    Same text in → same bytes out (part boundaries depend only on the text). On an exception
+    Same bytes in → same object out (part boundaries depend only on the bytes). On an exception
     inside the `with` block the multipart upload is aborted and nothing is written.
     """
 
@@ -36,14 +36,13 @@ class StreamingUpload:
         self._parts: list[dict[str, Any]] = []
         self.bytes_written = 0
 
-    def write(self, text: str) -> int:
-        data = text.encode("utf-8")
+    def write(self, data: bytes) -> int:
         self._buffer += data
         self.bytes_written += len(data)
         while len(self._buffer) >= self._part_size:
             self._upload_part(bytes(self._buffer[: self._part_size]))
             del self._buffer[: self._part_size]
-        return len(text)
+        return len(data)
 
     def _upload_part(self, body: bytes) -> None:
         if self._upload_id is None:
@@ -107,10 +106,10 @@ class LazyUpload:
     def used(self) -> bool:
         return self._upload is not None
 
-    def write(self, text: str) -> int:
+    def write(self, data: bytes) -> int:
         if self._upload is None:
             self._upload = self._factory()
-        return self._upload.write(text)
+        return self._upload.write(data)
 
     def close(self) -> None:
         if self._upload is not None:

@@ -16,7 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from json_to_csv_stream.flatten import RecordError, csv_writer, flatten, merge_columns
+from json_csv.options import CsvOptions
+from json_csv.parse import JsonError, NotUtf8Error, loads
+from json_csv.rows import RecordError, json_type
+from json_csv.spool import CsvWriter, paused_gc
 
 RecordCheck = Callable[[dict[str, Any]], None]
 
@@ -24,7 +27,8 @@ RecordCheck = Callable[[dict[str, Any]], None]
 @dataclass
 class Batch:
     records: Sequence[dict[str, Any]]
-    rows: list[dict[str, str]] = field(default_factory=list)
+    csv: bytes = b""  # header and rows, empty when no record made a row
+    rows: int = 0
     poison: list[dict[str, Any]] = field(default_factory=list)
     cut: int = 0
     failure: str | None = None
@@ -66,20 +70,14 @@ def decode_record(record: dict[str, Any]) -> dict[str, Any]:
     except (binascii.Error, ValueError) as error:
         raise RecordError(f"data is not base64: {error}") from error
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise RecordError(f"data is not UTF-8: {error.reason}") from error
-    try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError) as error:
+        value = loads(raw)
+    except NotUtf8Error as error:
+        raise RecordError(f"data is not UTF-8: {error}") from error
+    except JsonError as error:
         raise RecordError(f"invalid JSON: {error}") from error
     if not isinstance(value, dict):
-        flatten(value)  # raises the "not a JSON object" RecordError
-    return dict(value)
-
-
-def _reject_constant(name: str) -> object:
-    raise ValueError(f"{name} is not valid JSON")
+        raise RecordError(f"not a JSON object but a JSON {json_type(value)}")
+    return value
 
 
 def poison_entry(record: dict[str, Any], reason: str) -> dict[str, Any]:
@@ -96,43 +94,37 @@ def poison_entry(record: dict[str, Any], reason: str) -> dict[str, Any]:
     return entry
 
 
-def convert_batch(records: Sequence[dict[str, Any]], check: RecordCheck | None = None) -> Batch:
-    """Rows and poison entries of the records before the first transient failure.
+def convert_batch(
+    records: Sequence[dict[str, Any]],
+    options: CsvOptions | None = None,
+    check: RecordCheck | None = None,
+) -> Batch:
+    """The CSV and poison entries of the records before the first transient failure.
 
     `check` runs on each decoded record; an exception from it (or any unexpected error) is
     transient: that record and the rest of the batch are left for the retry.
     """
     batch = Batch(records, cut=len(records))
-    for index, record in enumerate(records):
-        try:
-            value = decode_record(record)
-            if check is not None:
-                check(value)
-            row = flatten(value)
-        except RecordError as error:
-            batch.poison.append(poison_entry(record, str(error)))
-            continue
-        except Exception as error:  # any other failure is retried, never dropped
-            batch.cut, batch.failure = index, f"{type(error).__name__}: {error}"
-            break
-        batch.rows.append(row)
+    builder = (options or CsvOptions()).row_builder()
+    out = io.BytesIO()
+    writer = CsvWriter(builder, out.write, None if builder.fixed else io.BytesIO())
+    with paused_gc():
+        for index, record in enumerate(records):
+            try:
+                value = decode_record(record)
+                if check is not None:
+                    check(value)
+                writer.add(value)
+            except RecordError as error:
+                batch.poison.append(poison_entry(record, str(error)))
+                continue
+            except Exception as error:  # any other failure is retried, never dropped
+                batch.cut, batch.failure = index, f"{type(error).__name__}: {error}"
+                break
+        writer.finish()
+    batch.rows = writer.rows
+    batch.csv = out.getvalue() if writer.rows else b""
     return batch
-
-
-def render_csv(rows: Sequence[dict[str, str]], columns: Sequence[str] = ()) -> str:
-    """CSV text: explicit columns, or the union of the rows' columns in first-seen order."""
-    if not columns:
-        union: dict[str, None] = {}
-        for row in rows:
-            merge_columns(union, row)
-        columns = list(union)
-    out = io.StringIO()
-    writer = csv_writer(out)
-    if columns:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in columns])
-    return out.getvalue()
 
 
 def render_quarantine(entries: Sequence[dict[str, Any]]) -> str:

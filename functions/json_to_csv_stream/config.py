@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from json_csv.options import ConfigError, CsvOptions, load_csv_options
 
-class ConfigError(RuntimeError):
-    """The function is deployed with missing or invalid settings."""
+__all__ = ["Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -16,7 +15,7 @@ class Config:
     output_bucket: str
     output_prefix: str = "stream/"
     quarantine_prefix: str = "stream-quarantine/"
-    columns: tuple[str, ...] = ()
+    csv: CsvOptions = field(default_factory=CsvOptions)
     transient_failure_field: str | None = None
 
 
@@ -32,20 +31,6 @@ def load_config(env: Mapping[str, str]) -> Config:
         output_bucket=bucket,
         output_prefix=output_prefix,
         quarantine_prefix=quarantine_prefix,
-        columns=_columns(env.get("CSV_COLUMNS", "")),
+        csv=load_csv_options(env),
         transient_failure_field=env.get("TRANSIENT_FAILURE_FIELD") or None,
     )
-
-
-def _columns(raw: str) -> tuple[str, ...]:
-    if not raw.strip():
-        return ()
-    try:
-        columns = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"CSV_COLUMNS must be a JSON list of strings: {error}") from error
-    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
-        raise ConfigError("CSV_COLUMNS must be a JSON list of non-empty strings")
-    if len(set(columns)) != len(columns):
-        raise ConfigError("CSV_COLUMNS must not repeat a column")
-    return tuple(columns)

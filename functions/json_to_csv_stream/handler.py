@@ -1,7 +1,8 @@
 """Lambda entry point: a Kinesis batch → one CSV object (+ a quarantine object for poison).
 
 Environment: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = the
-batch's union of keys), TRANSIENT_FAILURE_FIELD (test hook, below), LOG_LEVEL.
+batch's union of keys, at most CSV_MAX_COLUMNS), CSV_NEUTRALISE_FORMULAS (true by default, see
+json_csv.rows), TRANSIENT_FAILURE_FIELD (test hook, below), LOG_LEVEL.
 
 Objects: <OUTPUT_PREFIX>dt=<date>/<shard>/<first sequence number>.csv and the same stem under
 QUARANTINE_PREFIX with .jsonl; the date is the first record's arrival date, so a replay of the
@@ -29,7 +30,6 @@ from json_to_csv_stream.batch import (
     convert_batch,
     object_stem,
     partial_response,
-    render_csv,
     render_quarantine,
 )
 from json_to_csv_stream.config import Config, load_config
@@ -83,7 +83,7 @@ def write_batch(s3: Any, config: Config, batch: Batch) -> dict[str, Any]:
         s3.put_object(
             Bucket=config.output_bucket,
             Key=csv_key,
-            Body=render_csv(batch.rows, config.columns).encode("utf-8"),
+            Body=batch.csv,
             ContentType="text/csv; charset=utf-8",
             Metadata=metadata,
         )
@@ -100,10 +100,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     records = event.get("Records", [])
     if not records:
         return partial_response([])
-    batch = convert_batch(records, _test_hook)
+    batch = convert_batch(records, CONFIG.csv, _test_hook)
     counts = {
         "records_in": len(records),
-        "rows_out": len(batch.rows),
+        "rows_out": batch.rows,
         "quarantined": len(batch.poison),
         "retried": len(records) - batch.cut,
     }

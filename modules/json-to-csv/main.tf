@@ -14,7 +14,12 @@ locals {
     local.separate_output && var.output.create ? { output = { name = var.output.bucket_name, force_destroy = var.output.force_destroy, versioning = false } } : {},
   )
   columns_json = jsonencode(var.columns)
-  stream_arn   = var.stream.enabled ? (var.stream.stream_arn != null ? var.stream.stream_arn : aws_kinesis_stream.this[0].arn) : null
+  csv_environment = {
+    CSV_COLUMNS             = local.columns_json
+    CSV_MAX_COLUMNS         = tostring(var.csv.max_columns)
+    CSV_NEUTRALISE_FORMULAS = tostring(var.csv.neutralise_formulas)
+  }
+  stream_arn = var.stream.enabled ? (var.stream.stream_arn != null ? var.stream.stream_arn : aws_kinesis_stream.this[0].arn) : null
 }
 
 # ------------------------------------------------------------------ buckets (when created here)
@@ -147,18 +152,19 @@ locals {
 module "converter" {
   source = "../lambda-function"
 
-  name                  = "${var.name}-s3"
-  description           = "Converts JSON objects under s3://${var.input.bucket_name}/${var.input.prefix} to CSV"
-  package               = var.packages.s3
-  handler               = "json_to_csv_s3.handler.lambda_handler"
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size           = var.converter.memory_size
-  timeout               = var.converter.timeout
-  layers                = var.layers
-  reserved_concurrency  = var.converter.reserved_concurrency
-  log_retention_in_days = var.log_retention_in_days
-  tags                  = var.tags
+  name                   = "${var.name}-s3"
+  description            = "Converts JSON objects under s3://${var.input.bucket_name}/${var.input.prefix} to CSV"
+  package                = var.packages.s3
+  handler                = "json_to_csv_s3.handler.lambda_handler"
+  runtime                = var.runtime
+  architecture           = var.architecture
+  memory_size            = var.converter.memory_size
+  timeout                = var.converter.timeout
+  ephemeral_storage_size = var.converter.ephemeral_storage_mb
+  layers                 = var.layers
+  reserved_concurrency   = var.converter.reserved_concurrency
+  log_retention_in_days  = var.log_retention_in_days
+  tags                   = var.tags
 
   # The module's own variables come last: a caller's environment cannot point the code at what
   # the role does not allow (var.converter's validation also rejects these keys).
@@ -168,10 +174,9 @@ module "converter" {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.prefix
     QUARANTINE_PREFIX       = var.output.quarantine_prefix
-    CSV_COLUMNS             = local.columns_json
     MAX_RECORD_CHARS        = tostring(var.converter.max_record_chars)
     POWERTOOLS_SERVICE_NAME = "json-to-csv-s3"
-  })
+  }, local.csv_environment)
 
   async_invoke = {
     maximum_retry_attempts       = var.converter.maximum_retry_attempts
@@ -279,9 +284,8 @@ module "stream_converter" {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.stream_prefix
     QUARANTINE_PREFIX       = var.output.stream_quarantine_prefix
-    CSV_COLUMNS             = local.columns_json
     POWERTOOLS_SERVICE_NAME = "json-to-csv-stream"
-  })
+  }, local.csv_environment)
 
   policy_statements = local.stream_statements
 }

@@ -57,13 +57,27 @@ variable "output" {
 }
 
 variable "columns" {
-  description = "Explicit CSV columns (dotted names of flattened fields), in order; other fields are dropped. [] = the union of the records' columns in first-seen order (the S3 path then reads each object twice: once for the columns, once to write)."
+  description = "Explicit CSV columns (dotted names of flattened fields), in order; other fields are dropped. [] = the union of the records' columns in first-seen order, at most csv.max_columns (the S3 path then spools the rows to /tmp until the last record fixes the header: see converter.ephemeral_storage_mb)."
   type        = list(string)
   default     = []
 
   validation {
     condition     = length(distinct(var.columns)) == length(var.columns) && alltrue([for c in var.columns : c != ""])
     error_message = "columns: names must be non-empty and distinct."
+  }
+}
+
+variable "csv" {
+  description = "How CSV cells are written, on both paths. neutralise_formulas: a string cell or column name starting with = + - @ tab or CR gets a leading ' (the OWASP rule against CSV/formula injection), so a spreadsheet shows it as text instead of running it; JSON numbers are left alone. Turn it off only when no spreadsheet will open the files and the text must stay byte-exact. max_columns: with columns = [], a record that would take the discovered columns beyond this count is quarantined (not widening every row); 1-16384 (a spreadsheet's width)."
+  type = object({
+    neutralise_formulas = optional(bool, true)
+    max_columns         = optional(number, 1000)
+  })
+  default = {}
+
+  validation {
+    condition     = var.csv.max_columns >= 1 && var.csv.max_columns <= 16384 && floor(var.csv.max_columns) == var.csv.max_columns
+    error_message = "csv.max_columns: a whole number from 1 to 16384."
   }
 }
 
@@ -76,9 +90,15 @@ variable "converter" {
     maximum_event_age_in_seconds = optional(number, 3600)
     reserved_concurrency         = optional(number, -1)
     max_record_chars             = optional(number, 8388608)
+    ephemeral_storage_mb         = optional(number, 2048)
     environment_variables        = optional(map(string), {})
   })
   default = {}
+
+  validation {
+    condition     = var.converter.ephemeral_storage_mb >= 512 && var.converter.ephemeral_storage_mb <= 10240 && floor(var.converter.ephemeral_storage_mb) == var.converter.ephemeral_storage_mb
+    error_message = "converter.ephemeral_storage_mb: a whole number from 512 to 10240 (/tmp must hold the largest CSV when columns = [])."
+  }
 
   validation {
     condition     = var.converter.max_record_chars >= 1024 && floor(var.converter.max_record_chars) == var.converter.max_record_chars

@@ -58,6 +58,15 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.kms_key_arn
   code_signing_config_arn        = var.code_signing_config_arn
 
+  # Only when above the default, so functions that keep it plan exactly as before.
+  dynamic "ephemeral_storage" {
+    for_each = var.ephemeral_storage_size == 512 ? [] : [var.ephemeral_storage_size]
+
+    content {
+      size = ephemeral_storage.value
+    }
+  }
+
   dynamic "environment" {
     for_each = length(var.environment_variables) > 0 ? [var.environment_variables] : []
 

@@ -121,6 +121,17 @@ variable "timeout" {
   }
 }
 
+variable "ephemeral_storage_size" {
+  description = "Size of /tmp in MB (512 is Lambda's default and costs nothing extra)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.ephemeral_storage_size >= 512 && var.ephemeral_storage_size <= 10240 && floor(var.ephemeral_storage_size) == var.ephemeral_storage_size
+    error_message = "ephemeral_storage_size: must be a whole number of MB between 512 and 10240 (Lambda limit)."
+  }
+}
+
 variable "environment_variables" {
   description = "Environment variables. Keys reserved by the Lambda runtime (AWS_REGION, _HANDLER, ...) are rejected. Do not put secrets here; read them from SSM/Secrets Manager at run time."
   type        = map(string)

@@ -44,6 +44,68 @@ run "defaults_wire_s3_and_kinesis_paths" {
   }
 }
 
+run "csv_safety_defaults_reach_both_functions" {
+  command = plan
+
+  assert {
+    condition = local.csv_environment == {
+      CSV_COLUMNS             = "[]"
+      CSV_MAX_COLUMNS         = "1000"
+      CSV_NEUTRALISE_FORMULAS = "true"
+    }
+    error_message = "formula neutralisation is on and the column cap is 1000 by default"
+  }
+}
+
+run "csv_safety_settings_are_inputs" {
+  command = plan
+
+  variables {
+    columns   = ["id", "customer.name"]
+    csv       = { neutralise_formulas = false, max_columns = 50 }
+    converter = { ephemeral_storage_mb = 10240 }
+  }
+
+  assert {
+    condition = local.csv_environment == {
+      CSV_COLUMNS             = "[\"id\",\"customer.name\"]"
+      CSV_MAX_COLUMNS         = "50"
+      CSV_NEUTRALISE_FORMULAS = "false"
+    }
+    error_message = "csv.* and columns are passed to the functions as environment variables"
+  }
+}
+
+run "rejects_zero_columns_cap" {
+  command = plan
+
+  variables {
+    csv = { max_columns = 0 }
+  }
+
+  expect_failures = [var.csv]
+}
+
+run "rejects_a_cap_wider_than_a_spreadsheet" {
+  command = plan
+
+  variables {
+    csv = { max_columns = 16385 }
+  }
+
+  expect_failures = [var.csv]
+}
+
+run "rejects_tmp_below_lambda_minimum" {
+  command = plan
+
+  variables {
+    converter = { ephemeral_storage_mb = 256 }
+  }
+
+  expect_failures = [var.converter]
+}
+
 run "stream_path_can_be_disabled" {
   command = plan
 

@@ -107,6 +107,24 @@ run "defaults_plan" {
     condition     = output.alias_arn == null && output.log_group_name == "/aws/lambda/orders-handler"
     error_message = "alias_arn must be null without an alias"
   }
+
+  assert {
+    condition     = length(aws_lambda_function.this.ephemeral_storage) == 0
+    error_message = "the default /tmp (512 MB) plans no ephemeral_storage block"
+  }
+}
+
+run "larger_tmp" {
+  command = plan
+
+  variables {
+    ephemeral_storage_size = 4096
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.ephemeral_storage[0].size == 4096
+    error_message = "ephemeral_storage_size sets the size of /tmp"
+  }
 }
 
 run "settings_pass_through" {

@@ -22,6 +22,12 @@ run "rejects_memory_20000" {
   expect_failures = [var.memory_size]
 }
 
+run "rejects_ephemeral_storage_256" {
+  command = plan
+  variables { ephemeral_storage_size = 256 }
+  expect_failures = [var.ephemeral_storage_size]
+}
+
 run "rejects_timeout_0" {
   command = plan
   variables { timeout = 0 }

@@ -18,6 +18,7 @@ from scenario_client.polling import eventually
 
 # The test stack's stream function fails a record carrying this field once (partial batch).
 TRANSIENT_FIELD = "fail_once"
+MAX_COLUMNS = 12
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +26,7 @@ def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
     stack = deploy_stack(
         ["json_to_csv"],
         json_to_csv={
+            "max_columns": MAX_COLUMNS,
             "converter_retry_attempts": 0,
             "stream_batch_size": 100,
             "stream_batching_window_in_seconds": 1,
@@ -134,6 +136,42 @@ def test_each_format_and_a_broken_object_give_exact_csv_and_quarantine(
         f"{prefixes['csv']}{run}{name}"
         for name in ("array.csv", "events.csv", "single.csv", "compressed.csv", "planted.json")
     )
+
+
+SAFETY_RECORDS: list[dict[str, Any]] = [
+    {"id": 1, "formula": '=HYPERLINK("http://evil","x")', "big": 123456789012345678901234567890},
+    {"id": 2, "note": "first\r\nsecond", "@cmd": "+1", "neg": -5},
+    {"id": 3, **{f"wide{n}": n for n in range(MAX_COLUMNS)}},
+    {"id": 4, "late": "-5"},
+]
+SAFETY_ROWS = [
+    ["id", "formula", "big", "note", "'@cmd", "neg", "late"],
+    ["1", '\'=HYPERLINK("http://evil","x")', "123456789012345678901234567890", "", "", "", ""],
+    ["2", "", "", "first\r\nsecond", "'+1", "-5", ""],
+    ["4", "", "", "", "", "", "'-5"],
+]
+
+
+def test_csv_is_safe_for_spreadsheets_exact_and_bounded_in_width(
+    scenario: dict[str, Any],
+) -> None:
+    """Formulas neutralised (cells and header), integers beyond 64 bits exact, a CR LF cell in a
+    row written before later columns padded to the final width, and a record that would pass
+    the deployed column cap quarantined with its line."""
+    bucket, prefixes = scenario["bucket_name"], scenario["prefixes"]
+    stem = f"safety-{secrets.token_hex(3)}"
+    body = "".join(json.dumps(record) + "\n" for record in SAFETY_RECORDS).encode()
+    boto3.client("s3").put_object(
+        Bucket=bucket, Key=f"{scenario['input_prefix']}{stem}.jsonl", Body=body
+    )
+    text = eventually(
+        lambda: read(bucket, f"{prefixes['csv']}{stem}.csv"), timeout=60, what="safety CSV"
+    ).decode("utf-8")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == SAFETY_ROWS
+    quarantine = read(bucket, f"{prefixes['quarantine']}{stem}.quarantine.jsonl") or b""
+    [entry] = [json.loads(line) for line in quarantine.splitlines()]
+    assert entry["line"] == 3 and entry["record"] == SAFETY_RECORDS[2]
+    assert f"beyond the limit of {MAX_COLUMNS} columns" in entry["reason"]
 
 
 def _poison(n: int) -> bytes:

@@ -140,7 +140,7 @@ def test_an_aborted_upload_writes_nothing(s3: Any) -> None:
             s3, BUCKET, "csv/partial.csv", content_type="text/csv", part_size=5 << 20
         ) as upload,
     ):
-        upload.write("x" * (6 << 20))
+        upload.write(b"x" * (6 << 20))
         raise RuntimeError("boom")
     assert get(s3, "csv/partial.csv") is None
     assert s3.list_multipart_uploads(Bucket=BUCKET).get("Uploads", []) == []
@@ -172,7 +172,7 @@ def test_other_output_bucket_may_reuse_the_prefix() -> None:
             "CSV_COLUMNS": '["a", "b.c"]',
         }
     )
-    assert config.columns == ("a", "b.c") and config.csv_key("x/y.ndjson.gz") == "x/y.csv"
+    assert config.csv.columns == ("a", "b.c") and config.csv_key("x/y.ndjson.gz") == "x/y.csv"
 
 
 def test_runtime_loop_guard_recognises_own_outputs() -> None:
@@ -184,4 +184,4 @@ def test_runtime_loop_guard_recognises_own_outputs() -> None:
 def test_the_shell_s_columns_variable_is_not_a_column_list() -> None:
     """COLUMNS is the terminal width in many shells; the column list has its own name."""
     config = load_config({"INPUT_BUCKET": "b", "INPUT_PREFIX": "in/", "COLUMNS": "80"})
-    assert config.columns == ()
+    assert config.csv.columns == ()

@@ -11,7 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from json_to_csv_stream.batch import convert_batch, object_stem, partial_response, render_csv
+from json_csv.options import CsvOptions
+from json_to_csv_stream.batch import convert_batch, object_stem, partial_response
 
 BUCKET = "csv-out"
 HANDLER = "json_to_csv_stream.handler"
@@ -134,6 +135,22 @@ def test_stem_uses_first_record_arrival_date_shard_and_sequence() -> None:
 
 
 def test_batch_columns_union_or_explicit() -> None:
-    batch = convert_batch([good(0), kinesis_record(1, b'{"z": 1, "id": 9}')])
-    assert render_csv(batch.rows) == "id,m.k,z\r\n0,v0,\r\n9,,1\r\n"
-    assert render_csv(batch.rows, ("z", "id")) == "z,id\r\n,0\r\n1,9\r\n"
+    records = [good(0), kinesis_record(1, b'{"z": 1, "id": 9}')]
+    assert convert_batch(records).csv == b"id,m.k,z\r\n0,v0,\r\n9,,1\r\n"
+    explicit = CsvOptions(columns=("z", "id"))
+    assert convert_batch(records, explicit).csv == b"z,id\r\n,0\r\n1,9\r\n"
+
+
+def test_big_integers_stay_exact_and_formulas_are_neutralised() -> None:
+    records = [kinesis_record(0, b'{"n": 123456789012345678901234567890, "f": "=1+2"}')]
+    assert convert_batch(records).csv == b"n,f\r\n123456789012345678901234567890,'=1+2\r\n"
+    raw = CsvOptions(neutralise_formulas=False)
+    assert convert_batch(records, raw).csv.endswith(b",=1+2\r\n")
+
+
+def test_records_beyond_the_column_cap_are_poison_not_new_columns() -> None:
+    records = [good(0), kinesis_record(1, b'{"id": 1, "a": 1, "b": 2}'), good(2)]
+    batch = convert_batch(records, CsvOptions(max_columns=3))
+    assert batch.csv == b"id,m.k\r\n0,v0\r\n2,v2\r\n"
+    assert [p["sequence_number"] for p in batch.poison] == [records[1]["kinesis"]["sequenceNumber"]]
+    assert "beyond the limit of 3 columns" in batch.poison[0]["reason"]

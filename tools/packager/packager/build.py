@@ -12,6 +12,9 @@ from packager.zipper import collect_tree, merge, write_deterministic_zip
 
 HANDLER_FILE = "handler.py"
 REQUIREMENTS_FILE = "requirements.txt"
+# Names of sibling packages (folders next to the function without a handler) copied into the
+# function's zip, so code two functions share lives once in the repository.
+SHARED_FILE = "shared.txt"
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,26 @@ def _marker_free(tree: dict[str, Path]) -> dict[str, Path]:
     return {name: path for name, path in tree.items() if not name.endswith(".complete")}
 
 
+def shared_packages(source: Path) -> list[Path]:
+    """The sibling packages listed in the function's shared.txt (one name a line, # comments)."""
+    listing = source / SHARED_FILE
+    if not listing.exists():
+        return []
+    names = [line.split("#", 1)[0].strip() for line in listing.read_text().splitlines()]
+    packages = []
+    for name in filter(None, names):
+        package = source.parent / name
+        if "/" in name or name.startswith(".") or not (package / "__init__.py").is_file():
+            raise FileNotFoundError(f"{listing}: {name!r} is not a package next to {source.name}")
+        if (package / HANDLER_FILE).exists():
+            raise ValueError(f"{listing}: {name!r} is a function, not a shared package")
+        packages.append(package)
+    return packages
+
+
 def build_function(source: Path, out_dir: Path, target: Target, cache_dir: Path) -> BuildResult:
-    """Zips functions/<name>/ as the package <name>/ plus its requirements at the zip root.
+    """Zips functions/<name>/ as the package <name>/, the shared packages its shared.txt names
+    (each as <package>/) and its requirements, all at the zip root.
 
     The handler setting is then `<name>.handler.lambda_handler`.
     """
@@ -55,10 +76,12 @@ def build_function(source: Path, out_dir: Path, target: Target, cache_dir: Path)
         raise FileNotFoundError(f"{source} has no {HANDLER_FILE}")
     name = source.name
     code = collect_tree(source, prefix=f"{name}/")
+    shared = [collect_tree(pkg, prefix=f"{pkg.name}/") for pkg in shared_packages(source)]
     deps_dir = _installed_dependencies(source, target, cache_dir)
     deps = _marker_free(collect_tree(deps_dir)) if deps_dir else {}
     destination = out_dir / "functions" / f"{name}.zip"
-    written = write_deterministic_zip(destination, merge(code.items(), deps.items()))
+    trees = [code.items(), *(tree.items() for tree in shared), deps.items()]
+    written = write_deterministic_zip(destination, merge(*trees))
     return BuildResult("function", name, destination, written)
 
 

@@ -52,7 +52,7 @@ def write_deterministic_zip(destination: Path, files: Mapping[str, Path]) -> boo
 
 EXCLUDED_DIRS = frozenset({"__pycache__", "tests", ".pytest_cache", ".mypy_cache", "fixtures"})
 EXCLUDED_SUFFIXES = (".pyc", ".pyo")
-EXCLUDED_NAMES = frozenset({"requirements.txt", ".DS_Store"})
+EXCLUDED_NAMES = frozenset({"requirements.txt", "shared.txt", ".DS_Store"})
 
 
 def collect_tree(root: Path, prefix: str = "") -> dict[str, Path]:

@@ -30,6 +30,34 @@ def test_function_zip_holds_only_the_package(tmp_path: Path) -> None:
         assert sorted(zf.namelist()) == ["sample/handler.py", "sample/logic.py"]
 
 
+def test_shared_packages_are_copied_into_the_zip(tmp_path: Path) -> None:
+    source = make_function(tmp_path)
+    shared = tmp_path / "functions" / "common"
+    shared.mkdir()
+    (shared / "__init__.py").write_text("")
+    (shared / "rows.py").write_text("WIDTH = 1\n")
+    (source / "shared.txt").write_text("# vendored\ncommon\n")
+    result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    with zipfile.ZipFile(result.path) as zf:
+        assert sorted(zf.namelist()) == [
+            "common/__init__.py",
+            "common/rows.py",
+            "sample/handler.py",
+            "sample/logic.py",
+        ]
+
+
+@pytest.mark.parametrize("listed", ["missing", "../sample", "sample"])
+def test_shared_packages_must_be_sibling_packages_not_functions(
+    tmp_path: Path, listed: str
+) -> None:
+    source = make_function(tmp_path)
+    (source / "__init__.py").write_text("")
+    (source / "shared.txt").write_text(listed + "\n")
+    with pytest.raises((FileNotFoundError, ValueError), match=repr(listed)):
+        build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+
+
 def test_rebuild_is_byte_identical_and_does_not_rewrite(tmp_path: Path) -> None:
     source = make_function(tmp_path)
     first = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")

@@ -1,0 +1,72 @@
+"""The CSV settings both functions read from their environment (set by modules/json-to-csv)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from json_csv.rows import DEFAULT_MAX_COLUMNS, RowBuilder
+
+# Excel's sheet width; wider CSV files open truncated in most spreadsheets anyway.
+MAX_COLUMNS_LIMIT = 16384
+
+
+class ConfigError(RuntimeError):
+    """The function is deployed with missing, invalid or contradictory settings."""
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    columns: tuple[str, ...] = ()
+    max_columns: int = DEFAULT_MAX_COLUMNS
+    neutralise_formulas: bool = True
+
+    def row_builder(self) -> RowBuilder:
+        return RowBuilder(
+            self.columns,
+            max_columns=self.max_columns,
+            neutralise_formulas=self.neutralise_formulas,
+        )
+
+
+def load_csv_options(env: Mapping[str, str]) -> CsvOptions:
+    """CSV_COLUMNS (JSON list; empty = discovered), CSV_MAX_COLUMNS (cap on discovered columns),
+    CSV_NEUTRALISE_FORMULAS (true/false)."""
+    return CsvOptions(
+        columns=parse_columns(env.get("CSV_COLUMNS", "")),
+        max_columns=_max_columns(env.get("CSV_MAX_COLUMNS", "").strip()),
+        neutralise_formulas=_boolean(env, "CSV_NEUTRALISE_FORMULAS", default=True),
+    )
+
+
+def parse_columns(raw: str) -> tuple[str, ...]:
+    """CSV_COLUMNS: a JSON list of distinct column names; empty = union of the records' keys."""
+    if not raw.strip():
+        return ()
+    try:
+        columns = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"CSV_COLUMNS must be a JSON list of strings: {error}") from error
+    if not isinstance(columns, list) or not all(isinstance(c, str) and c for c in columns):
+        raise ConfigError("CSV_COLUMNS must be a JSON list of non-empty strings")
+    if len(set(columns)) != len(columns):
+        raise ConfigError("CSV_COLUMNS must not repeat a column")
+    return tuple(columns)
+
+
+def _max_columns(raw: str) -> int:
+    if not raw:
+        return DEFAULT_MAX_COLUMNS
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_COLUMNS_LIMIT:
+        raise ConfigError(f"CSV_MAX_COLUMNS must be an integer 1-{MAX_COLUMNS_LIMIT}, got {raw!r}")
+    return int(raw)
+
+
+def _boolean(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("true", "false"):
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return raw == "true"
