@@ -215,7 +215,15 @@ def _ec2_tags(partition: str, service: str, region: str, account: str, resource:
     from moto.ec2.models import ec2_backends  # noqa: PLC0415
 
     resource_id = resource.rsplit("/", 1)[-1]
-    return ec2_backends[account][region].tags.get(resource_id)
+    if account:
+        return ec2_backends[account][region].tags.get(resource_id)
+    # Snapshot and image ARNs carry no account (arn:aws:ec2:REGION::snapshot/snap-...): their
+    # ids are unique, so look in every account's backend of that region.
+    for backend in list(ec2_backends.values()):
+        tags = backend[region].tags.get(resource_id)
+        if tags:
+            return tags
+    return None
 
 
 # ---------------------------------------------------------------------------- SSM
