@@ -73,6 +73,8 @@ def fleet(deploy_stack: DeployStack, network: dict[str, Any]) -> Iterator[dict[s
             "servers": servers,
             "schedule_expression": YEARLY,
             "teardown_schedule_expression": YEARLY,
+            # Operators may later ask for t3.nano too; nothing larger (ec2:InstanceType).
+            "allowed_instance_types": ["t3.micro", "t3.small", "t3.nano"],
         },
     )
     outputs: dict[str, Any] = stack.outputs["fleet_provisioner"]
@@ -253,3 +255,24 @@ def test_teardown_terminates_only_owned_instances(
         assert {untagged, foreign} <= set(survivors)
     finally:
         ec2.terminate_instances(InstanceIds=[untagged, foreign])
+
+
+def test_an_instance_type_outside_the_allowed_list_is_rejected_by_name(
+    fleet: dict[str, Any], network: dict[str, Any]
+) -> None:
+    """The document is operator-editable; the role may launch only the allowed types (IAM's
+    ec2:InstanceType condition), and the function refuses the whole document first, naming
+    the entry, instead of failing launch by launch."""
+    before = set(owned(fleet))
+    put_fleet(
+        fleet,
+        [server(network, "web", 3), server(network, "gpu", 1, instance_type="p5.48xlarge")],
+    )
+    report = invoke(fleet, {})
+    assert report["status"] == "rejected" and report["launched"] == []
+    assert {
+        "spec": "gpu",
+        "reason": "instance_type 'p5.48xlarge' is not allowed "
+        "(allowed: t3.micro, t3.nano, t3.small)",
+    } in report["errors"]
+    assert set(owned(fleet)) == before
