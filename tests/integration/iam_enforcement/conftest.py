@@ -165,8 +165,12 @@ def zip_source(source: str) -> bytes:
     return buffer.getvalue()
 
 
+# IAM is eventually consistent on AWS: a new policy takes seconds to apply everywhere.
+AWS_IAM_PROPAGATION_SECONDS = 10
+
+
 @pytest.fixture
-def make_role(iam: Any, run_id: str) -> Iterator[Callable[..., str]]:
+def make_role(iam: Any, run_id: str, enforcement: Enforcement) -> Iterator[Callable[..., str]]:
     """``make_role(*statements, logs=True)``: a Lambda role with one inline policy."""
     created: list[tuple[str, bool, bool]] = []
 
@@ -181,6 +185,8 @@ def make_role(iam: Any, run_id: str) -> Iterator[Callable[..., str]]:
                 RoleName=name, PolicyName="under-test", PolicyDocument=json.dumps(document)
             )
         created.append((name, logs, bool(statements)))
+        if enforcement.kind == "aws":
+            time.sleep(AWS_IAM_PROPAGATION_SECONDS)
         return str(role["Role"]["Arn"])
 
     yield create

@@ -37,6 +37,8 @@ def test_enforcement_is_on(enforcement: Any) -> None:
 def test_function_runs_as_an_assumed_role_session_named_after_it(
     enforcement: Any, make_role: Any, make_function: Any, call: Any, account: str
 ) -> None:
+    """The identity every other test relies on. It holds with LBP_IAM=off too (it checks who
+    the function is, not what it may do)."""
     role = make_role({"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"})
     function = make_function(role)
 
@@ -238,20 +240,49 @@ def test_async_failure_destination_is_delivered_with_the_function_role(
     make_queue: Any,
     lambda_client: Any,
     session: Any,
+    iam: Any,
 ) -> None:
+    """Lambda checks the role can reach a destination when it is configured, and delivers with
+    the role: a permission removed afterwards drops the record (logged by the local AWS)."""
     sqs = session.client("sqs")
-    denied_url, denied_arn = make_queue()
+    revoked_url, revoked_arn = make_queue()
     allowed_url, allowed_arn = make_queue()
-    without = make_function(make_role())
-    with_send = make_function(
+    never = make_function(make_role())
+    revoked_role = make_role(
+        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": revoked_arn}
+    )
+    revoked = make_function(revoked_role)
+    allowed = make_function(
         make_role({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": allowed_arn})
     )
-    for function, destination in ((without, denied_arn), (with_send, allowed_arn)):
+
+    def configure(function: str, destination: str) -> None:
         lambda_client.put_function_event_invoke_config(
             FunctionName=function,
             MaximumRetryAttempts=0,
             DestinationConfig={"OnFailure": {"Destination": destination}},
         )
+
+    with pytest.raises(ClientError) as refused:
+        configure(never, revoked_arn)
+    configure(revoked, revoked_arn)
+    configure(allowed, allowed_arn)
+    iam.delete_role_policy(RoleName=revoked_role.rsplit("/", 1)[-1], PolicyName="under-test")
+    iam.put_role_policy(  # keeps the fixture's cleanup simple: a policy that grants nothing here
+        RoleName=revoked_role.rsplit("/", 1)[-1],
+        PolicyName="under-test",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {"Effect": "Allow", "Action": "sts:GetCallerIdentity", "Resource": "*"}
+                ],
+            }
+        ),
+    )
+    if enforcement.kind == "aws":
+        time.sleep(10)  # IAM propagation
+    for function in (revoked, allowed):
         lambda_client.invoke(
             FunctionName=function, InvocationType="Event", Payload=json.dumps({"fail": "boom"})
         )
@@ -259,15 +290,34 @@ def test_async_failure_destination_is_delivered_with_the_function_role(
     def received(url: str) -> list[Any]:
         return list(sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1).get("Messages", []))
 
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert f"does not have permissions to call SendMessage on {revoked_arn}" in error["Message"]
     delivered = wait_for(lambda: received(allowed_url), timeout=90, what="the allowed destination")
     assert json.loads(delivered[0]["Body"])["requestContext"]["condition"] == "RetriesExhausted"
-    assert received(denied_url) == [], "a destination the role may not send to got the record"
+    assert received(revoked_url) == [], "a destination the role may no longer send to got it"
     if enforcement.kind == "local":  # the drop is logged and recorded by the local AWS
         report = enforcement.report()
-        denials = [d for f in report["functions"] if f["function"] == without for d in f["denied"]]
+        denials = [d for f in report["functions"] if f["function"] == revoked for d in f["denied"]]
         assert any(
-            d["action"] == "sqs:SendMessage" and d["resource"] == denied_arn for d in denials
+            d["action"] == "sqs:SendMessage" and d["resource"] == revoked_arn for d in denials
         ), report
+
+
+def test_dead_letter_queue_needs_the_role_to_send_to_it(
+    enforcement: Any, make_role: Any, make_function: Any, make_queue: Any
+) -> None:
+    _, queue_arn = make_queue()
+    sender = make_role({"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arn})
+    dead_letters = {"DeadLetterConfig": {"TargetArn": queue_arn}}
+
+    with pytest.raises(ClientError) as refused:
+        make_function(make_role(), **dead_letters)
+    make_function(sender, **dead_letters)
+
+    error = refused.value.response["Error"]
+    assert error["Code"] == "InvalidParameterValueException"
+    assert "execution role does not have permissions to call SendMessage on SQS" in error["Message"]
 
 
 def test_s3_notification_needs_the_function_permission(

@@ -114,9 +114,13 @@ class Enforcer:
         *,
         function: str | None = None,
         secure_transport: bool = True,
+        started: float | None = None,
     ) -> tuple[Refusal | None, Sequence[AuthzRequest]]:
-        """The refusal (None when allowed or not enforced) and the if_missing requests."""
-        started = time.perf_counter()
+        """The refusal (None when allowed or not enforced) and the if_missing requests.
+
+        ``started``: perf_counter() when the caller began (identity lookup included in the
+        timing); now if not given."""
+        started = time.perf_counter() if started is None else started
         self._register(principal, policies, function)
         try:
             authz = authorization(call, lookup)

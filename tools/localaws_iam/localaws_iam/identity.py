@@ -46,7 +46,8 @@ class Identities:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._sessions: dict[str, Principal | None] = {}
+        self._sessions: dict[str, Principal] = {}
+        self._session_policies: dict[str, str | None] = {}
         self._compiled: dict[tuple[Any, ...], RolePolicies] = {}
 
     def principal(self, access_key_id: str, account: str) -> Principal | None:
@@ -71,11 +72,12 @@ class Identities:
         )
         with self._lock:
             self._sessions[access_key_id] = principal
+            self._session_policies[access_key_id] = str(session.policy) if session.policy else None
         return principal
 
-    def session_policy(self, access_key_id: str, account: str) -> str | None:
-        session = _assumed_role(access_key_id, account)
-        return str(session.policy) if session is not None and session.policy else None
+    def session_policy(self, access_key_id: str) -> str | None:
+        """The AssumeRole call's session policy (known once ``principal`` found the session)."""
+        return self._session_policies.get(access_key_id)
 
     def policies(self, principal: Principal, session_policy: str | None = None) -> RolePolicies:
         """The role's identity-based policies as they are now (a deleted role has none)."""

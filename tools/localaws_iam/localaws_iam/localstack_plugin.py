@@ -17,6 +17,7 @@ import dataclasses
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +41,21 @@ ROUTE = "/_lbp/iam"
 
 # LocalStack (botocore) service name -> the name the request mapping uses.
 _MAPPING_NAMES = {"cloudwatch": "monitoring"}
-# Services that invoke a function only when its resource-based policy allows them.
-_INVOKING_SERVICES = {"s3", "sns", "events", "scheduler"}
+# Services that invoke a function only when its resource-based policy allows them. (EventBridge
+# Scheduler is not one: it invokes with the schedule's execution role, authorized like any
+# role session.)
+_INVOKING_SERVICES = {"s3", "sns", "events"}
 _INVOKE_OPERATIONS = {"Invoke", "InvokeAsync", "InvokeWithResponseStream"}
 _MISSING_STATUS = 404
+# What delivering to a destination or DLQ needs from the function's role.
+_DELIVERY_ACTIONS = {
+    "sqs": "sqs:SendMessage",
+    "sns": "sns:Publish",
+    "lambda": "lambda:InvokeFunction",
+    "events": "events:PutEvents",
+    "s3": "s3:PutObject",
+}
+_INVOKE_CONFIG_OPERATIONS = {"PutFunctionEventInvokeConfig", "UpdateFunctionEventInvokeConfig"}
 _KINESIS_ENCRYPTION_OPERATIONS = {"StartStreamEncryption", "StopStreamEncryption", "DeleteStream"}
 # What Lambda's event source poller needs on the source, and the error CreateEventSourceMapping
 # answers without it (AWS's wording; the Terraform provider retries on it while IAM propagates).
@@ -51,7 +63,7 @@ _KINESIS_ENCRYPTION_OPERATIONS = {"StartStreamEncryption", "StopStreamEncryption
 _POLLING_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "sqs": (
         ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
-        "The provided execution role does not have permissions to call ReceiveMessage on SQS",
+        "The function execution role does not have permissions to call {operation} on SQS",
     ),
     "kinesis": (
         (
@@ -143,15 +155,18 @@ class IamRequestHandler:
             forget_kinesis_keys()
         if service == "lambda" and operation == "CreateEventSourceMapping":
             self._check_event_source(context)
+        if service == "lambda" and operation in ("CreateFunction", "UpdateFunctionConfiguration"):
+            self._check_dead_letter_queue(context, creating=operation == "CreateFunction")
+        if service == "lambda" and operation in _INVOKE_CONFIG_OPERATIONS:
+            self._check_destinations(context)
         key = access_key_id(context.request.headers, context.request.args)
         if not key or not is_session_key(key):
             return
+        started = time.perf_counter()
         principal = _State.identities.principal(key, context.account_id)
         if principal is None or _tolerated(context, service, operation):
             return
-        policies = _State.identities.policies(
-            principal, _State.identities.session_policy(key, context.account_id)
-        )
+        policies = _State.identities.policies(principal, _State.identities.session_policy(key))
         call = ServiceCall(
             service=_MAPPING_NAMES.get(service, service),
             operation=operation,
@@ -162,7 +177,7 @@ class IamRequestHandler:
         )
         function = _function_of(principal, context)
         refusal, if_missing = enforcer.authorize(
-            principal, policies, call, _State.lookup, function=function
+            principal, policies, call, _State.lookup, function=function, started=started
         )
         if refusal is not None:
             _raise(refusal)
@@ -220,44 +235,123 @@ class IamRequestHandler:
     @staticmethod
     def _check_event_source(context: RequestContext) -> None:
         """Lambda checks, on create, that the function's role may read the event source."""
-        from localstack.services.lambda_.invocation.models import lambda_stores  # noqa: PLC0415
-
         request = context.service_request or {}
         source = str(request.get("EventSourceArn") or "")
-        needed = _POLLING_ACTIONS.get(source.split(":")[2] if source.count(":") >= 5 else "")
-        if needed is None:
+        service = source.split(":")[2] if source.count(":") >= 5 else ""
+        needed = _POLLING_ACTIONS.get(service)
+        function = _function(context, str(request.get("FunctionName") or ""))
+        if needed is None or function is None:
+            return
+        actions, message = needed
+        refused = _role_refuses(
+            context, function, str(function.latest().config.role), actions, source
+        )
+        if refused is not None:
+            operation = refused.split(":", 1)[1]
+            _invalid(message.format(arn=source, operation=operation))
+
+    @staticmethod
+    def _check_dead_letter_queue(context: RequestContext, creating: bool) -> None:
+        """CreateFunction/UpdateFunctionConfiguration: the role must reach the DLQ."""
+        request = context.service_request or {}
+        target = str((request.get("DeadLetterConfig") or {}).get("TargetArn") or "")
+        service = target.split(":")[2] if target.count(":") >= 5 else ""
+        action = _DELIVERY_ACTIONS.get(service)
+        if action is None or service not in ("sqs", "sns"):
             return
         name = str(request.get("FunctionName") or "")
-        account, region = context.account_id, context.region
-        if name.startswith("arn:"):
-            parts = name.split(":")
-            region, account, name = parts[3], parts[4], parts[6]
-        function = lambda_stores[account][region].functions.get(name.split(":")[0])
+        function = None if creating else _function(context, name)
+        role = str(request.get("Role") or (function.latest().config.role if function else ""))
+        if not role:
+            return
+        refused = _role_refuses(context, function, role, (action,), target, name=name)
+        if refused is not None:
+            operation = refused.split(":", 1)[1]
+            _invalid(
+                f"The provided execution role does not have permissions to call {operation} "
+                f"on {service.upper()}"
+            )
+
+    @staticmethod
+    def _check_destinations(context: RequestContext) -> None:
+        """Put/UpdateFunctionEventInvokeConfig: the role must reach every destination."""
+        request = context.service_request or {}
+        function = _function(context, str(request.get("FunctionName") or ""))
         if function is None:
             return
-        role_arn = str(function.latest().config.role)
-        role_name = role_arn.rsplit("/", 1)[-1]
-        principal = Principal(
-            arn=f"arn:{context.partition or 'aws'}:sts::{account}:assumed-role/{role_name}/{name}",
-            role_arn=role_arn,
-            role_name=role_name,
-            session_name=name,
-            account=role_arn.split(":")[4] or account,
-        )
-        policies = _State.identities.policies(principal)
-        actions, message = needed
-        requests = [AuthzRequest(action, source) for action in actions]
+        config = request.get("DestinationConfig") or {}
+        for outcome in ("OnSuccess", "OnFailure"):
+            target = str((config.get(outcome) or {}).get("Destination") or "")
+            service = target.split(":")[2] if target.count(":") >= 5 else ""
+            action = _DELIVERY_ACTIONS.get(service)
+            if action is None:
+                continue
+            resource = target + "/*" if service == "s3" else target
+            refused = _role_refuses(
+                context, function, str(function.latest().config.role), (action,), resource
+            )
+            if refused is not None:
+                operation = refused.split(":", 1)[1]
+                _invalid(
+                    f"The function's execution role does not have permissions to call "
+                    f"{operation} on {target}"
+                )
+
+
+def _invalid(message: str) -> None:
+    raise CommonServiceException("InvalidParameterValueException", message, status_code=400)
+
+
+def _function(context: RequestContext, name: str) -> Any:
+    """The Lambda function a FunctionName (name, name:qualifier, ARN) names; None if unknown."""
+    from localstack.services.lambda_.invocation.models import lambda_stores  # noqa: PLC0415
+
+    account, region = context.account_id, context.region
+    if name.startswith("arn:"):
+        parts = name.split(":")
+        region, account, name = parts[3], parts[4], parts[6]
+    return lambda_stores[account][region].functions.get(name.split(":")[0])
+
+
+def _role_refuses(
+    context: RequestContext,
+    function: Any,
+    role_arn: str,
+    actions: tuple[str, ...],
+    resource: str,
+    *,
+    name: str | None = None,
+) -> str | None:
+    """The first action the role may not perform on ``resource`` (as Lambda checks on setup),
+    None when it may perform them all or enforcement is not on."""
+    account, region = context.account_id, context.region
+    given = str(name or "")
+    function_name = (
+        str(function.function_name)
+        if function is not None
+        else given.split(":function:", 1)[-1].split(":", 1)[0]
+    )
+    role_name = role_arn.rsplit("/", 1)[-1]
+    session = f"assumed-role/{role_name}/{function_name}"
+    principal = Principal(
+        arn=f"arn:{context.partition or 'aws'}:sts::{account}:{session}",
+        role_arn=role_arn,
+        role_name=role_name,
+        session_name=function_name,
+        account=role_arn.split(":")[4] if role_arn.count(":") >= 5 else account,
+    )
+    policies = _State.identities.policies(principal)
+    for action in actions:
         refusal = _State.enforcer.authorize_missing(
             principal,
             policies,
-            ServiceCall(source.split(":")[2], "EventSourceMapping", {}, region, account),
-            requests,
-            function=name,
+            ServiceCall("lambda", "setup", {}, region, account),
+            [AuthzRequest(action, resource)],
+            function=function_name,
         )
         if refusal is not None:
-            raise CommonServiceException(
-                "InvalidParameterValueException", message.format(arn=source), status_code=400
-            )
+            return action
+    return None
 
 
 class IamResponseHandler:
