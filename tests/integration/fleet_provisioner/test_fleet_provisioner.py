@@ -214,7 +214,13 @@ def test_a_failed_launch_is_reported_and_the_next_run_completes(
     )
     failed = invoke(fleet, {})
     assert failed["function_error"] == "Unhandled"
-    assert "db#0 (InvalidSubnetID.NotFound" in failed["errorMessage"]
+    # The subnet is outside what the role may launch into (allowed_launch = the fleet's subnets):
+    # with IAM enforced (AWS, the local AWS by default) the launch is refused before EC2 looks
+    # the subnet up; a target that authorizes everything answers that it does not exist.
+    assert (
+        "db#0 (UnauthorizedOperation" in failed["errorMessage"]
+        or "db#0 (InvalidSubnetID.NotFound" in failed["errorMessage"]
+    ), failed["errorMessage"]
     assert slots(owned(fleet))[("queue", "0")] == 1  # the other launch went ahead
     assert slots(owned(fleet))[("db", "0")] == 0
 
