@@ -273,6 +273,7 @@ module "fleet_provisioner" {
   layers                       = [aws_lambda_layer_version.powertools.arn]
   fleet                        = local.fleet_servers
   max_instances                = var.fleet_provisioner.max_instances
+  allowed_launch               = { instance_types = var.fleet_provisioner.allowed_instance_types }
   instance_tags                = local.tags
   parameter                    = { ignore_value_changes = var.fleet_provisioner.operator_managed }
   schedule_expression          = var.fleet_provisioner.schedule_expression

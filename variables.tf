@@ -279,8 +279,10 @@ variable "fleet_provisioner" {
       tags               = optional(map(string), {})
       count              = optional(number, 1)
     })))
-    image_id                     = optional(string)
-    max_instances                = optional(number, 20)
+    image_id      = optional(string)
+    max_instances = optional(number, 20)
+    # Instance types the provisioner may launch (ec2:InstanceType); null = the types of servers.
+    allowed_instance_types       = optional(list(string))
     operator_managed             = optional(bool, false)
     schedule_expression          = optional(string, "cron(0/30 * * * ? *)")
     teardown_schedule_expression = optional(string)

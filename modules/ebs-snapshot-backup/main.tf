@@ -72,13 +72,28 @@ locals {
         allow_wildcard_resource = false
       },
     ],
-    var.copy == null ? [] : [{
-      sid                     = "CopyManagedSnapshots"
-      actions                 = ["ec2:CopySnapshot"]
-      resources               = local.snapshot_arns
-      conditions              = [local.request_tag_is_ours]
-      allow_wildcard_resource = false
-    }],
+    var.copy == null ? [] : [
+      {
+        # EC2 authorizes CopySnapshot on the source snapshot too: only this deployment's.
+        sid       = "CopyFromManagedSnapshots"
+        actions   = ["ec2:CopySnapshot"]
+        resources = local.source_snapshot_arns
+        conditions = [{
+          test     = "StringEquals"
+          variable = "aws:ResourceTag/${local.managed}"
+          values   = [var.name]
+        }]
+        allow_wildcard_resource = false
+      },
+      {
+        # ... and on the new snapshot in the copy region, which must carry the managed-by tag.
+        sid                     = "CopyManagedSnapshots"
+        actions                 = ["ec2:CopySnapshot"]
+        resources               = ["arn:${local.partition}:ec2:${var.copy.region}::snapshot/*"]
+        conditions              = [local.request_tag_is_ours]
+        allow_wildcard_resource = false
+      },
+    ],
     var.copy == null || length(var.kms_key_arns) == 0 ? [] : [{
       # CopySnapshot of a snapshot encrypted with a customer managed key: EC2 decrypts with the
       # source key and re-encrypts with the destination's, on the caller's behalf (AWS documents

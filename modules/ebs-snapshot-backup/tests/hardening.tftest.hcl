@@ -110,3 +110,27 @@ run "failure_queue_refuses_plain_http" {
     error_message = "the failure queue denies requests without TLS"
   }
 }
+
+run "copy_is_authorized_on_the_source_and_the_new_snapshot" {
+  command = plan
+
+  variables {
+    copy = { region = "eu-central-1" }
+  }
+
+  # EC2 authorizes CopySnapshot on the source snapshot (its tags: only this deployment's) and
+  # on the new one in the copy region (the request's tags: created managed-by this deployment).
+  assert {
+    condition = jsonencode(one([for s in output.policy_statements : s if s.sid == "CopyFromManagedSnapshots"]).resources) == jsonencode(["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:us-east-1::snapshot/*"]) && jsonencode(one([for s in output.policy_statements : s.conditions if s.sid == "CopyFromManagedSnapshots"])) == jsonencode([{
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/ebs-backup:managed-by"
+      values   = ["nightly"]
+    }])
+    error_message = "CopySnapshot from this deployment's snapshots in the backed-up regions"
+  }
+
+  assert {
+    condition     = jsonencode(one([for s in output.policy_statements : s.resources if s.sid == "CopyManagedSnapshots"])) == jsonencode(["arn:aws:ec2:eu-central-1::snapshot/*"])
+    error_message = "the new snapshot only in the copy region, with the managed-by request tag"
+  }
+}

@@ -90,6 +90,8 @@ def fleet(
             "servers": servers,
             "schedule_expression": RECONCILE,
             "teardown_schedule_expression": TEARDOWN,
+            # Operators may later ask for t3.nano too; nothing larger (ec2:InstanceType).
+            "allowed_instance_types": ["t3.micro", "t3.small", "t3.nano"],
         },
     )
     outputs: dict[str, Any] = stack.outputs["fleet_provisioner"]
@@ -116,6 +118,17 @@ def fire(
     assert fired_at(firings) == [at], firings  # and no other rule of ours
     messages = RECONCILED if action == "reconcile" else {"teardown"}
     return wait_for_new_run(fleet["log_group_name"], messages, fleet["seen_runs"])
+
+
+def invoke(outputs: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
+    """A direct, synchronous invoke: for paths that do not depend on when the run happens."""
+    reply = boto3.client("lambda").invoke(
+        FunctionName=outputs["function_name"], Payload=json.dumps(event).encode()
+    )
+    payload: dict[str, Any] = json.loads(reply["Payload"].read() or b"null")
+    if reply.get("FunctionError"):
+        payload["function_error"] = reply["FunctionError"]
+    return payload
 
 
 def put_fleet(outputs: dict[str, Any], servers: list[Any]) -> None:
@@ -247,11 +260,11 @@ def test_a_failed_launch_leaves_the_fleet_partial_and_the_next_scheduled_run_com
     failed = fire(schedule_clock, fleet, MONDAY.replace(hour=10))
     assert failed["status"] != "complete"
     [failure] = failed["failures"]
-    assert (failure["spec"], failure["index"], failure["code"]) == (
-        "db",
-        0,
-        "InvalidSubnetID.NotFound",
-    )
+    assert (failure["spec"], failure["index"]) == ("db", 0)
+    # The subnet is outside what the role may launch into (allowed_launch = the fleet's subnets):
+    # with IAM enforced (AWS, the local AWS by default) the launch is refused before EC2 looks
+    # the subnet up; a target that authorizes everything answers that it does not exist.
+    assert failure["code"] in {"UnauthorizedOperation", "InvalidSubnetID.NotFound"}, failure
     assert slots(owned(fleet))[("queue", "0")] == 1  # the other launch went ahead
     assert slots(owned(fleet))[("db", "0")] == 0
 
@@ -308,3 +321,24 @@ def test_the_teardown_rule_terminates_only_owned_instances_and_nothing_relaunche
         assert len(relaunched["launched"]) == 7
     finally:
         ec2.terminate_instances(InstanceIds=[untagged, foreign])
+
+
+def test_an_instance_type_outside_the_allowed_list_is_rejected_by_name(
+    fleet: dict[str, Any], network: dict[str, Any]
+) -> None:
+    """The document is operator-editable; the role may launch only the allowed types (IAM's
+    ec2:InstanceType condition), and the function refuses the whole document first, naming
+    the entry, instead of failing launch by launch."""
+    before = set(owned(fleet))
+    put_fleet(
+        fleet,
+        [server(network, "web", 3), server(network, "gpu", 1, instance_type="p5.48xlarge")],
+    )
+    report = invoke(fleet, {})
+    assert report["status"] == "rejected" and report["launched"] == []
+    assert {
+        "spec": "gpu",
+        "reason": "instance_type 'p5.48xlarge' is not allowed "
+        "(allowed: t3.micro, t3.nano, t3.small)",
+    } in report["errors"]
+    assert set(owned(fleet)) == before

@@ -268,7 +268,7 @@ def test_an_object_deleted_before_the_converter_ran_is_skipped_as_superseded(
     of 404. The event is crafted and the function invoked with it synchronously: the real race
     (deleted between upload and delivery) cannot be timed reliably.
     """
-    bucket, prefix = scenario["input_bucket_name"], scenario["input_prefix"]
+    bucket, prefix = scenario["bucket_name"], scenario["input_prefix"]
     key = f"{prefix}gone-{secrets.token_hex(4)}.json"
     event = {
         "Records": [
