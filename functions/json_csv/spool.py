@@ -78,6 +78,8 @@ class CsvWriter:
             raise ValueError("discovered columns need a spool file")
         self.builder = builder
         self.rows = 0
+        self._row = builder.row
+        self._columns = builder.columns
         self._write = write
         self._spool = spool
         self._pending: list[str] = []
@@ -90,12 +92,13 @@ class CsvWriter:
 
     def add(self, record: object) -> None:
         """Adds one record's row; RecordError when the record cannot be one (nothing written)."""
-        line = self.builder.row(record)
-        width = len(self.builder.columns)
-        if width != self._pending_width or len(self._pending) >= _FLUSH_ROWS:
+        line = self._row(record)
+        width = len(self._columns)
+        pending = self._pending
+        if width != self._pending_width or len(pending) >= _FLUSH_ROWS:
             self._flush()
             self._pending_width = width
-        self._pending.append(line)
+        pending.append(line)
         self.rows += 1
 
     def _flush(self) -> None:

@@ -56,19 +56,21 @@ def write_csv(
     counts = Counts()
     writer = CsvWriter(builder, csv_out, spool)
     add = writer.add
+    records_in = quarantined = 0
     with paused_gc():
         for item in items:
-            counts.records_in += 1
+            records_in += 1
             if item.error is not None:
-                counts.quarantined += 1
+                quarantined += 1
                 quarantine(quarantine_entry(item, item.error))
                 continue
             try:
                 add(item.value)
             except RecordError as error:
-                counts.quarantined += 1
+                quarantined += 1
                 quarantine(quarantine_entry(item, str(error)))
         writer.finish()
+    counts.records_in, counts.quarantined = records_in, quarantined
     counts.rows_out = writer.rows
     counts.columns = builder.width
     counts.unlisted_columns = builder.unlisted
