@@ -1,0 +1,391 @@
+"""Reliability of scenarios 2 (S3 → index) and 5 (Kinesis → CSV) under load, faults, duplicates.
+
+One stack with both scenarios (one deploy keeps the make test subset cheap). The indexer runs
+with 0 async retries, so a failed event reaches the on-failure queue at once (the module's
+default is 2, with AWS's 1 and 2 minute back-offs); the stream has 4 shards.
+
+Faults come from outside the handlers: the index table is deleted mid-run (a missing resource)
+and recreated by `terraform apply`. Re-delivery uses the real S3 events captured by the
+on-failure destination, invoked asynchronously like S3 does, twice, in reverse order.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import secrets
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote_plus
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from lbp_testing.stack import DeployStack, Stack
+from reliability.memory import PeakMemory
+from reliability.redrive import parked_messages, queue_url_for, redrive
+from reliability.report import CaseResult
+
+from .conftest import volume
+
+AWKWARD = [
+    "my photoé.jpg",
+    "a+b=c.txt",
+    "100% done.txt",
+    "dir/sub dir/ünïcødé 文件.txt",
+    "spaces  twice .csv",
+    "semi;colon&amp.txt",
+    "tab\there.txt",
+    "~tilde/(paren)[x].bin",
+]
+POOL = Config(max_pool_connections=32, retries={"max_attempts": 8, "mode": "standard"})
+
+
+@pytest.fixture(scope="module")
+def stack(deploy_stack: DeployStack) -> Stack:
+    return deploy_stack(
+        ["s3_object_index", "json_to_csv"],
+        s3_object_index={"indexer_retry_attempts": 0},
+        json_to_csv={
+            "converter_retry_attempts": 0,
+            "stream_batch_size": 500,
+            "stream_batching_window_in_seconds": 1,
+            "stream_shard_count": 4,
+        },
+    )
+
+
+def wait_until(probe: Callable[[], bool], timeout: float, interval: float = 1.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(interval)
+    return True
+
+
+# ---------------------------------------------------------------- scenario 2 helpers
+def index_rows(table: str, bucket: str, prefix: str) -> dict[str, dict[str, Any]]:
+    client = boto3.resource("dynamodb").Table(table)
+    rows: dict[str, dict[str, Any]] = {}
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "#b = :b AND begins_with(#k, :p)",
+        "ExpressionAttributeNames": {"#b": "bucket", "#k": "key"},
+        "ExpressionAttributeValues": {":b": bucket, ":p": prefix},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = client.query(**kwargs)
+        rows.update({str(item["key"]): dict(item) for item in page["Items"]})
+        if "LastEvaluatedKey" not in page:
+            return rows
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def listing(bucket: str, prefix: str) -> dict[str, tuple[int, str]]:
+    found: dict[str, tuple[int, str]] = {}
+    for page in (
+        boto3.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    ):
+        for obj in page.get("Contents", []):
+            found[obj["Key"]] = (obj["Size"], obj["ETag"].strip('"'))
+    return found
+
+
+def wrong_keys(
+    rows: dict[str, dict[str, Any]], live: dict[str, tuple[int, str]], deleted: set[str]
+) -> set[str]:
+    """Keys whose index state differs from the bucket: missing/stale rows, missing tombstones."""
+    wrong = set()
+    for key, (size, etag) in live.items():
+        row = rows.get(key)
+        if (
+            row is None
+            or row.get("deleted")
+            or (int(row["size"]), str(row["etag"])) != (size, etag)
+        ):
+            wrong.add(key)
+    for key in deleted:
+        if not (rows.get(key) or {}).get("deleted"):
+            wrong.add(key)
+    return wrong
+
+
+def drain_parked(queue_url: str) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs")
+    records = []
+    for message in parked_messages(sqs, queue_url):
+        records.append(json.loads(message["Body"]))
+        sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return records
+
+
+def peek_parked(queue_url: str) -> dict[str, dict[str, Any]]:
+    """The parked records by message id, left in the queue (visible again at once)."""
+    sqs = boto3.client("sqs")
+    seen: dict[str, dict[str, Any]] = {}
+    handles = []
+    for message in parked_messages(sqs, queue_url):
+        seen[message["MessageId"]] = json.loads(message["Body"])
+        handles.append(message["ReceiptHandle"])
+    for handle in handles:
+        sqs.change_message_visibility(QueueUrl=queue_url, ReceiptHandle=handle, VisibilityTimeout=0)
+    return seen
+
+
+def payload_keys(record: dict[str, Any]) -> list[str]:
+    return [
+        unquote_plus(r["s3"]["object"]["key"])
+        for r in record.get("requestPayload", {}).get("Records", [])
+    ]
+
+
+# ---------------------------------------------------------------- scenario 2: load
+def test_s3_index_under_load_equals_the_listing(stack: Stack, ledger: list[CaseResult]) -> None:
+    """1,000 objects (100 in make test): creates, then overwrites (20 %) and deletes (10 %)."""
+    out = stack.outputs["s3_object_index"]
+    bucket, table = out["bucket_name"], out["table_name"]
+    queue = queue_url_for(boto3.client("sqs"), out["on_failure_queue_url"])
+    prefix = f"load-{secrets.token_hex(3)}/"
+    count = volume(1000)
+    keys = [
+        f"{prefix}{AWKWARD[n % len(AWKWARD)]}.{n}" if n % 5 == 0 else f"{prefix}k/{n:05}"
+        for n in range(count)
+    ]
+    overwritten, deleted = keys[: count // 5], set(keys[count // 5 : count // 5 + count // 10])
+    s3 = boto3.client("s3", config=POOL)
+    result = CaseResult("2 s3-object-index", "load", inputs=count)
+    start = time.monotonic()
+    with PeakMemory() as memory, ThreadPoolExecutor(16) as pool:
+        list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=k.encode()), keys))
+        list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=b"v2" * 40), overwritten))
+        list(pool.map(lambda k: s3.delete_object(Bucket=bucket, Key=k), deleted))
+        live = listing(bucket, prefix)
+        wait_until(
+            lambda: not wrong_keys(index_rows(table, bucket, prefix), live, deleted), timeout=240
+        )
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    wrong = wrong_keys(index_rows(table, bucket, prefix), live, deleted)
+    parked = {k for record in drain_parked(queue) for k in payload_keys(record)} & set(keys)
+    result.outputs, result.parked = count - len(wrong), len(parked & wrong)
+    result.lost = len(wrong - parked)
+    result.notes.append(f"{count + len(overwritten) + len(deleted)} S3 operations, 16 writers")
+    ledger.append(result)
+    assert len(live) == count - len(deleted)
+    assert result.lost == 0 and result.parked == 0, sorted(wrong)[:10]
+
+
+# ---------------------------------------------------- scenario 2: fault, redrive, re-delivery
+def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
+    stack: Stack, ledger: list[CaseResult]
+) -> None:
+    """Table deleted mid-run → events parked with the reason → apply → redrive → exactly once.
+
+    Rows written before the table was deleted went with it (a re-index from the listing is
+    not part of the module); what the redrive must restore is every event of the outage.
+    """
+    out = stack.outputs["s3_object_index"]
+    bucket, table, function = out["bucket_name"], out["table_name"], out["indexer_function_name"]
+    sqs, dynamodb = boto3.client("sqs"), boto3.client("dynamodb")
+    queue = queue_url_for(sqs, out["on_failure_queue_url"])
+    drain_parked(queue)
+    prefix = f"fault-{secrets.token_hex(3)}/"
+    count = volume(200)
+    keys = [
+        f"{prefix}{AWKWARD[n % len(AWKWARD)]}.{n}" if n % 4 == 0 else f"{prefix}o/{n:04}"
+        for n in range(count)
+    ]
+    s3 = boto3.client("s3", config=POOL)
+    fault = CaseResult("2 s3-object-index", "fault: table removed, redrive", inputs=count)
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        dynamodb.delete_table(TableName=table)
+        dynamodb.get_waiter("table_not_exists").wait(TableName=table)
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=k.encode()), keys))
+
+        parked: dict[str, dict[str, Any]] = {}
+
+        def all_parked() -> bool:
+            parked.update(peek_parked(queue))
+            return len({k for r in parked.values() for k in payload_keys(r)}) >= count
+
+        wait_until(all_parked, timeout=180, interval=1)
+        parked_records = list(parked.values())
+        parked_keys = Counter(k for r in parked_records for k in payload_keys(r))
+        fault.parked = len(set(parked_keys) & set(keys))
+        reasons = {json.dumps(r.get("responsePayload"))[:200] for r in parked_records}
+        assert all(r["requestContext"]["condition"] == "RetriesExhausted" for r in parked_records)
+        assert all(
+            "ResourceNotFound" in reason or "not found" in reason.lower() for reason in reasons
+        ), reasons
+        fault.notes.append(f"reason: {sorted(reasons)[0][:120]}")
+
+        stack.apply()  # the fault removed: terraform recreates the table
+        outcome = redrive(sqs, boto3.client("lambda"), queue)
+        live = listing(bucket, prefix)
+        wait_until(lambda: not wrong_keys(index_rows(table, bucket, prefix), live, set()), 180)
+        fault.seconds = time.monotonic() - start
+    fault.peak_rss_mb = memory.peak_mb
+    rows = index_rows(table, bucket, prefix)
+    wrong = wrong_keys(rows, live, set())
+    fault.redriven = count - len(wrong) if outcome.redriven else 0
+    fault.outputs = count - len(wrong)
+    fault.lost = len(wrong)
+    fault.notes.append(
+        f"{outcome.redriven} on-failure records redriven, {len(outcome.skipped)} skipped"
+    )
+    ledger.append(fault)
+    assert fault.parked == count and fault.lost == 0, sorted(wrong)[:10]
+
+    # Re-delivery of the captured S3 events: twice, newest first, asynchronously.
+    dup = CaseResult(
+        "2 s3-object-index", "re-delivered x2, reversed", inputs=2 * len(parked_records)
+    )
+    logs, lam = boto3.client("logs"), boto3.client("lambda")
+    since = int(time.time() * 1000) - 1000
+    start = time.monotonic()
+    for record in [*reversed(parked_records), *reversed(parked_records)]:
+        lam.invoke(
+            FunctionName=function,
+            InvocationType="Event",
+            Payload=json.dumps(record["requestPayload"]).encode(),
+        )
+    summaries: list[dict[str, Any]] = []
+
+    def summaries_seen() -> bool:
+        summaries.clear()
+        kwargs: dict[str, Any] = {"logGroupName": f"/aws/lambda/{function}", "startTime": since}
+        while True:
+            page = logs.filter_log_events(**kwargs)
+            for event in page.get("events", []):
+                if '"indexed event"' in event["message"]:
+                    summaries.append(json.loads(event["message"][event["message"].index("{") :]))
+            if not page.get("nextToken"):
+                return len(summaries) >= dup.inputs
+            kwargs["nextToken"] = page["nextToken"]
+
+    seen = wait_until(summaries_seen, timeout=180, interval=2)
+    dup.seconds = time.monotonic() - start
+    after = index_rows(table, bucket, prefix)
+    changed = [k for k in rows if after.get(k) != rows[k]]
+    dup.outputs = sum(s.get("skipped_stale", 0) for s in summaries)
+    dup.duplicated = sum(s.get("indexed", 0) + s.get("tombstoned", 0) for s in summaries)
+    dup.lost = len(wrong_keys(after, live, set()))
+    dup.notes.append(
+        f"{len(summaries)} invocation summaries read from the log; rows changed: {len(changed)}"
+    )
+    ledger.append(dup)
+    assert seen, f"{len(summaries)} of {dup.inputs} re-deliveries logged"
+    assert dup.duplicated == 0 and not changed and dup.lost == 0
+
+
+# ---------------------------------------------------------------- scenario 5: Kinesis load
+def _poison(n: int, marker: str) -> bytes:
+    kinds = [
+        f'{{"id": "{marker}", broken'.encode(),
+        f'["{marker}"]'.encode(),
+        b"\xff\xfe not utf-8 " + marker.encode(),
+        f'"{marker}"'.encode(),
+    ]
+    return kinds[n % len(kinds)]
+
+
+def put_all(kinesis: Any, stream: str, entries: list[dict[str, Any]]) -> int:
+    """PutRecords in 500s, re-sending what the shards throttled (as a producer must); returns
+    the number of throttled records re-sent."""
+    throttled = 0
+    pending = entries
+    while pending:
+        retry: list[dict[str, Any]] = []
+        for start in range(0, len(pending), 500):
+            chunk = pending[start : start + 500]
+            reply = kinesis.put_records(StreamName=stream, Records=chunk)
+            retry += [e for e, r in zip(chunk, reply["Records"], strict=True) if "ErrorCode" in r]
+        throttled += len(retry)
+        pending = retry
+        if retry:
+            time.sleep(1)
+    return throttled
+
+
+def test_kinesis_good_records_once_poison_quarantined_once(
+    stack: Stack, ledger: list[CaseResult]
+) -> None:
+    """10,000 records (1,000 in make test), 1 % poison, 4 shards."""
+    out = stack.outputs["json_to_csv"]
+    stream, bucket, prefixes = out["stream_name"], out["output_bucket_name"], out["prefixes"]
+    s3, kinesis = boto3.client("s3", config=POOL), boto3.client("kinesis")
+    tag, count = secrets.token_hex(3), volume(10000)
+    good: set[str] = set()
+    poison: set[bytes] = set()
+    entries = []
+    for n in range(count):
+        if n % 100 == 42:
+            data = _poison(n // 100, f"{tag}-p{n}")
+            poison.add(data)
+        else:
+            good.add(f"{tag}-{n:05}")
+            data = json.dumps({"id": f"{tag}-{n:05}", "n": n, "meta": {"tag": tag}}).encode()
+        entries.append({"Data": data, "PartitionKey": secrets.token_hex(4)})
+    result = CaseResult("5 json-to-csv", "kinesis load, 1% poison", inputs=count)
+
+    def objects(prefix: str) -> list[bytes]:
+        keys = [
+            o["Key"]
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+            for o in page.get("Contents", [])
+        ]
+        with ThreadPoolExecutor(16) as pool:
+            return list(
+                pool.map(lambda k: s3.get_object(Bucket=bucket, Key=k)["Body"].read(), keys)
+            )
+
+    rows: Counter[str] = Counter()
+    quarantined: Counter[bytes] = Counter()
+
+    def complete() -> bool:
+        rows.clear()
+        quarantined.clear()
+        for body in objects(prefixes["stream"]):
+            for row in csv.DictReader(io.StringIO(body.decode("utf-8"), newline="")):
+                if row.get("meta.tag") == tag:
+                    rows[row["id"]] += 1
+        for body in objects(prefixes["stream_quarantine"]):
+            for line in body.splitlines():
+                entry = json.loads(line)
+                raw = (
+                    entry["data"].encode()
+                    if "data" in entry
+                    else base64.b64decode(entry["data_base64"])
+                )
+                if tag.encode() in raw:
+                    quarantined[raw] += 1
+        return set(rows) >= good and set(quarantined) >= poison
+
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        throttled = put_all(kinesis, stream, entries)
+        wait_until(complete, timeout=600 if count > 2000 else 240, interval=5)
+        result.seconds = time.monotonic() - start
+    complete()
+    result.peak_rss_mb = memory.peak_mb
+    result.outputs = len(set(rows) & good)
+    result.parked = len(set(quarantined) & poison)
+    result.lost = len(good - set(rows)) + len(poison - set(quarantined))
+    result.duplicated = sum(c - 1 for c in rows.values()) + sum(c - 1 for c in quarantined.values())
+    failures = drain_parked(queue_url_for(boto3.client("sqs"), out["stream_failures_queue_url"]))
+    result.notes.append(
+        f"4 shards; {throttled} PutRecords entries throttled and re-sent; "
+        f"{len(failures)} batch failure records"
+    )
+    ledger.append(result)
+    assert result.lost == 0 and result.duplicated == 0 and not failures
+    assert set(rows) == good and set(quarantined) == poison
