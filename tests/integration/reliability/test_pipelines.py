@@ -146,6 +146,21 @@ def payload_keys(record: dict[str, Any]) -> list[str]:
     ]
 
 
+def index_summaries(logs: Any, function: str, since_ms: int) -> list[tuple[int, dict[str, Any]]]:
+    """(timestamp, summary) of every "indexed event" line the indexer logged since since_ms."""
+    found = []
+    kwargs: dict[str, Any] = {"logGroupName": f"/aws/lambda/{function}", "startTime": since_ms}
+    while True:
+        page = logs.filter_log_events(**kwargs)
+        for event in page.get("events", []):
+            message = event["message"]
+            if '"indexed event"' in message:
+                found.append((int(event["timestamp"]), json.loads(message[message.index("{") :])))
+        if not page.get("nextToken"):
+            return found
+        kwargs["nextToken"] = page["nextToken"]
+
+
 # ---------------------------------------------------------------- scenario 2: load
 def test_s3_index_under_load_equals_the_listing(stack: Stack, ledger: list[CaseResult]) -> None:
     """1,000 objects (100 in make test): creates, then overwrites (20 %) and deletes (10 %)."""
@@ -229,6 +244,7 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
         fault.notes.append(f"reason: {sorted(reasons)[0][:120]}")
 
         stack.apply()  # the fault removed: terraform recreates the table
+        redrive_started = int(time.time() * 1000)
         outcome = redrive(sqs, boto3.client("lambda"), queue)
         live = listing(bucket, prefix)
         wait_until(lambda: not wrong_keys(index_rows(table, bucket, prefix), live, set()), 180)
@@ -245,35 +261,34 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
     ledger.append(fault)
     assert fault.parked == count and fault.lost == 0, sorted(wrong)[:10]
 
-    # Re-delivery of the captured S3 events: twice, newest first, asynchronously.
+    # Re-delivery of the captured S3 events: twice, newest first, asynchronously. The window
+    # of log lines counted starts after the redrive's own summaries.
+    logs, lam = boto3.client("logs"), boto3.client("lambda")
+    redriven_logged = wait_until(
+        lambda: len(index_summaries(logs, function, redrive_started)) >= outcome.redriven, 60, 1
+    )
+    assert redriven_logged, "the redrive's invocations never logged their summaries"
+    since = max(ts for ts, _ in index_summaries(logs, function, redrive_started)) + 1
     dup = CaseResult(
         "2 s3-object-index", "re-delivered x2, reversed", inputs=2 * len(parked_records)
     )
-    logs, lam = boto3.client("logs"), boto3.client("lambda")
-    since = int(time.time() * 1000) - 1000
-    start = time.monotonic()
-    for record in [*reversed(parked_records), *reversed(parked_records)]:
-        lam.invoke(
-            FunctionName=function,
-            InvocationType="Event",
-            Payload=json.dumps(record["requestPayload"]).encode(),
-        )
     summaries: list[dict[str, Any]] = []
 
     def summaries_seen() -> bool:
-        summaries.clear()
-        kwargs: dict[str, Any] = {"logGroupName": f"/aws/lambda/{function}", "startTime": since}
-        while True:
-            page = logs.filter_log_events(**kwargs)
-            for event in page.get("events", []):
-                if '"indexed event"' in event["message"]:
-                    summaries.append(json.loads(event["message"][event["message"].index("{") :]))
-            if not page.get("nextToken"):
-                return len(summaries) >= dup.inputs
-            kwargs["nextToken"] = page["nextToken"]
+        summaries[:] = [summary for _, summary in index_summaries(logs, function, since)]
+        return len(summaries) >= dup.inputs
 
-    seen = wait_until(summaries_seen, timeout=180, interval=2)
-    dup.seconds = time.monotonic() - start
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        for record in [*reversed(parked_records), *reversed(parked_records)]:
+            lam.invoke(
+                FunctionName=function,
+                InvocationType="Event",
+                Payload=json.dumps(record["requestPayload"]).encode(),
+            )
+        seen = wait_until(summaries_seen, timeout=180, interval=2)
+        dup.seconds = time.monotonic() - start
+    dup.peak_rss_mb = memory.peak_mb
     after = index_rows(table, bucket, prefix)
     changed = [k for k in rows if after.get(k) != rows[k]]
     dup.outputs = sum(s.get("skipped_stale", 0) for s in summaries)
