@@ -21,6 +21,11 @@ def volume(full: int) -> int:
     return full if FULL else max(1, full // 10)
 
 
+def deadline(fast_seconds: float) -> float:
+    """How long to wait for an effect: ten times the inputs get five times the time."""
+    return fast_seconds * 5 if FULL else fast_seconds
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = os.path.dirname(__file__)
     for item in items:

@@ -24,7 +24,7 @@ from reliability.memory import PeakMemory
 from reliability.redrive import queue_url_for
 from reliability.report import CaseResult
 
-from .conftest import volume
+from .conftest import deadline, volume
 from .test_pipelines import POOL, drain_parked, wait_until
 
 
@@ -99,7 +99,9 @@ def test_concurrent_uploads_each_rendered_or_skipped_and_reported_once(
         with ThreadPoolExecutor(16) as pool:
             list(pool.map(lambda kv: s3.put_object(Bucket=bucket, Key=kv[0], Body=kv[1]),
                           uploads.items()))  # fmt: skip
-        wait_until(lambda: len(results(table, bucket, prefix)) >= count, timeout=600, interval=3)
+        wait_until(
+            lambda: len(results(table, bucket, prefix)) >= count, timeout=deadline(180), interval=3
+        )
         reports: Counter[str] = Counter()
 
         def all_reported() -> bool:
@@ -107,7 +109,7 @@ def test_concurrent_uploads_each_rendered_or_skipped_and_reported_once(
             reports.update(recorded_by_report(scenario["report_function_name"], prefix, since))
             return len(reports) >= count
 
-        wait_until(all_reported, timeout=120, interval=3)
+        wait_until(all_reported, timeout=deadline(120), interval=3)
         result.seconds = time.monotonic() - start
     result.peak_rss_mb = memory.peak_mb
     items = results(table, bucket, prefix)

@@ -32,7 +32,7 @@ from reliability.memory import PeakMemory
 from reliability.redrive import parked_messages, queue_url_for, redrive
 from reliability.report import CaseResult
 
-from .conftest import volume
+from .conftest import deadline, volume
 
 AWKWARD = [
     "my photoé.jpg",
@@ -62,9 +62,9 @@ def stack(deploy_stack: DeployStack) -> Stack:
 
 
 def wait_until(probe: Callable[[], bool], timeout: float, interval: float = 1.0) -> bool:
-    deadline = time.monotonic() + timeout
+    until = time.monotonic() + timeout
     while not probe():
-        if time.monotonic() > deadline:
+        if time.monotonic() > until:
             return False
         time.sleep(interval)
     return True
@@ -183,7 +183,8 @@ def test_s3_index_under_load_equals_the_listing(stack: Stack, ledger: list[CaseR
         list(pool.map(lambda k: s3.delete_object(Bucket=bucket, Key=k), deleted))
         live = listing(bucket, prefix)
         wait_until(
-            lambda: not wrong_keys(index_rows(table, bucket, prefix), live, deleted), timeout=240
+            lambda: not wrong_keys(index_rows(table, bucket, prefix), live, deleted),
+            timeout=deadline(180),
         )
         result.seconds = time.monotonic() - start
     result.peak_rss_mb = memory.peak_mb
@@ -232,7 +233,7 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
             parked.update(peek_parked(queue))
             return len({k for r in parked.values() for k in payload_keys(r)}) >= count
 
-        wait_until(all_parked, timeout=180, interval=1)
+        wait_until(all_parked, timeout=deadline(180), interval=1)
         parked_records = list(parked.values())
         parked_keys = Counter(k for r in parked_records for k in payload_keys(r))
         fault.parked = len(set(parked_keys) & set(keys))
@@ -247,7 +248,9 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
         redrive_started = int(time.time() * 1000)
         outcome = redrive(sqs, boto3.client("lambda"), queue)
         live = listing(bucket, prefix)
-        wait_until(lambda: not wrong_keys(index_rows(table, bucket, prefix), live, set()), 180)
+        wait_until(
+            lambda: not wrong_keys(index_rows(table, bucket, prefix), live, set()), deadline(180)
+        )
         fault.seconds = time.monotonic() - start
     fault.peak_rss_mb = memory.peak_mb
     rows = index_rows(table, bucket, prefix)
@@ -265,7 +268,9 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
     # of log lines counted starts after the redrive's own summaries.
     logs, lam = boto3.client("logs"), boto3.client("lambda")
     redriven_logged = wait_until(
-        lambda: len(index_summaries(logs, function, redrive_started)) >= outcome.redriven, 60, 1
+        lambda: len(index_summaries(logs, function, redrive_started)) >= outcome.redriven,
+        deadline(60),
+        1,
     )
     assert redriven_logged, "the redrive's invocations never logged their summaries"
     since = max(ts for ts, _ in index_summaries(logs, function, redrive_started)) + 1
@@ -286,7 +291,7 @@ def test_s3_index_table_removed_mid_run_parks_then_redrive_completes_once(
                 InvocationType="Event",
                 Payload=json.dumps(record["requestPayload"]).encode(),
             )
-        seen = wait_until(summaries_seen, timeout=180, interval=2)
+        seen = wait_until(summaries_seen, timeout=deadline(180), interval=2)
         dup.seconds = time.monotonic() - start
     dup.peak_rss_mb = memory.peak_mb
     after = index_rows(table, bucket, prefix)
@@ -388,7 +393,7 @@ def test_kinesis_good_records_once_poison_quarantined_once(
     start = time.monotonic()
     with PeakMemory() as memory:
         throttled = put_all(kinesis, stream, entries)
-        wait_until(complete, timeout=600 if count > 2000 else 240, interval=5)
+        wait_until(complete, timeout=deadline(180), interval=5)
         result.seconds = time.monotonic() - start
     complete()
     result.peak_rss_mb = memory.peak_mb
