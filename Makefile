@@ -169,6 +169,17 @@ test: lint build aws ## the whole suite: lint, unit, module (terraform test), in
 bench: apply ## benchmarks: ratios against a baseline measured in the same run
 	@PYTHONPATH=functions $(PY) -m benchmarks
 
+# ---------------------------------------------------------------- reliability
+.PHONY: reliability redrive limits
+reliability: build aws ## load, faults, duplicates at the issue's volumes; table + .reliability/results.json
+	@rm -f .reliability/results.json
+	@LBP_RELIABILITY=full $(VENV)/bin/pytest tests/integration/reliability -m reliability -p no:xdist \
+		-o timeout=1800 $${RELIABILITY_ARGS:-}; status=$$?; $(PY) -m reliability report || true; exit $$status
+redrive: setup ## re-invoke the events parked in a scenario's on-failure queue (SCENARIO=2|3|4|5|6, root stack)
+	@$(PY) -m reliability redrive --scenario "$${SCENARIO:-2}"
+limits: $(VENV)/.installed ## where each pipeline saturates at AWS scale (a model over AWS's published quotas)
+	@$(PY) -m reliability limits
+
 # ---------------------------------------------------------------- demo
 .PHONY: demo
 demo: build aws ## set up, deploy the root stack, drive one real event through each scenario
@@ -176,6 +187,6 @@ demo: build aws ## set up, deploy the root stack, drive one real event through e
 
 .PHONY: clean
 clean: down ## remove everything generated (venvs, tools, local AWS state, builds, TF state)
-	rm -rf $(VENV) $(TOOLS) .localstack build dist
+	rm -rf $(VENV) $(TOOLS) .localstack build dist .reliability
 	find . -name .terraform -type d -prune -exec rm -rf {} +
 	find . \( -name 'terraform.tfstate*' -o -name '.terraform.lock.hcl' \) -delete

@@ -167,6 +167,7 @@ module "json_to_csv" {
     maximum_batching_window_in_seconds = var.json_to_csv.stream_batching_window_in_seconds
     maximum_retry_attempts             = var.json_to_csv.stream_retry_attempts
     environment_variables              = var.json_to_csv.stream_environment
+    shard_count                        = var.json_to_csv.stream_shard_count
   }
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days

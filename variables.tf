@@ -179,6 +179,7 @@ variable "json_to_csv" {
     stream_batching_window_in_seconds = optional(number, 5)
     stream_retry_attempts             = optional(number, 5)
     stream_environment                = optional(map(string), {})
+    stream_shard_count                = optional(number, 1)
   })
   default = {}
 }

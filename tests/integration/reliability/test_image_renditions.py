@@ -1,0 +1,129 @@
+"""Reliability of scenario 4 (uploads → renditions → chained report): concurrent uploads.
+
+200 images (20 in make test) uploaded by 16 writers at once, one in ten hostile (text posing as
+a JPEG, an empty file, a truncated JPEG). Every upload must end rendered or skipped with a
+reason, and the chained report step must record each exactly once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import boto3
+import pytest
+from PIL import Image
+
+from lbp_testing.stack import DeployStack
+from reliability.memory import PeakMemory
+from reliability.redrive import queue_url_for
+from reliability.report import CaseResult
+
+from .conftest import deadline, volume
+from .test_pipelines import POOL, drain_parked, wait_until
+
+
+@pytest.fixture(scope="module")
+def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
+    stack = deploy_stack(["image_renditions"], image_renditions={"retry_attempts": 0})
+    outputs: dict[str, Any] = stack.outputs["image_renditions"]
+    return outputs
+
+
+def jpeg(n: int) -> bytes:
+    image = Image.new("RGB", (640 + n % 7 * 40, 480), ((n * 37) % 256, 90, 160))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def hostile(n: int) -> bytes:
+    kinds = [b"plain text posing as a JPEG\n", b"", jpeg(n)[:300]]
+    return kinds[n % len(kinds)]
+
+
+def results(table: str, bucket: str, prefix: str) -> dict[str, dict[str, Any]]:
+    client = boto3.resource("dynamodb").Table(table)
+    found: dict[str, dict[str, Any]] = {}
+    kwargs: dict[str, Any] = {
+        "KeyConditionExpression": "#b = :b AND begins_with(#k, :p)",
+        "ExpressionAttributeNames": {"#b": "bucket", "#k": "key"},
+        "ExpressionAttributeValues": {":b": bucket, ":p": prefix},
+        "ConsistentRead": True,
+    }
+    while True:
+        page = client.query(**kwargs)
+        found.update({str(item["key"]): dict(item) for item in page["Items"]})
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def recorded_by_report(function: str, prefix: str, since_ms: int) -> Counter[str]:
+    logs, counts = boto3.client("logs"), Counter[str]()
+    kwargs: dict[str, Any] = {"logGroupName": f"/aws/lambda/{function}", "startTime": since_ms}
+    while True:
+        page = logs.filter_log_events(**kwargs)
+        for event in page["events"]:
+            message = event["message"]
+            if '"result recorded"' in message:
+                entry = json.loads(message[message.index("{") :])
+                if str(entry.get("key", "")).startswith(prefix):
+                    counts[entry["key"]] += 1
+        if not page.get("nextToken"):
+            return counts
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def test_concurrent_uploads_each_rendered_or_skipped_and_reported_once(
+    scenario: dict[str, Any], ledger: list[CaseResult]
+) -> None:
+    bucket, table = scenario["source_bucket_name"], scenario["results_table_name"]
+    prefix, count = f"burst-{secrets.token_hex(3)}/", volume(200)
+    uploads = {
+        (f"{prefix}bad-{n:04}.jpg" if n % 10 == 3 else f"{prefix}img {n:04}.jpg"): (
+            hostile(n // 10) if n % 10 == 3 else jpeg(n)
+        )
+        for n in range(count)
+    }
+    s3 = boto3.client("s3", config=POOL)
+    since = int(time.time() * 1000) - 1000
+    result = CaseResult("4 image-renditions", "concurrent uploads, 10% hostile", inputs=count)
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(lambda kv: s3.put_object(Bucket=bucket, Key=kv[0], Body=kv[1]),
+                          uploads.items()))  # fmt: skip
+        wait_until(
+            lambda: len(results(table, bucket, prefix)) >= count, timeout=deadline(180), interval=3
+        )
+        reports: Counter[str] = Counter()
+
+        def all_reported() -> bool:
+            reports.clear()
+            reports.update(recorded_by_report(scenario["report_function_name"], prefix, since))
+            return len(reports) >= count
+
+        wait_until(all_reported, timeout=deadline(120), interval=3)
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    items = results(table, bucket, prefix)
+    rendered = {k for k, item in items.items() if item["status"] == "rendered"}
+    skipped = {k for k, item in items.items() if item["status"] == "skipped" and item["reason"]}
+    failed = drain_parked(queue_url_for(boto3.client("sqs"), scenario["on_failure_queue_url"]))
+    result.outputs, result.parked = len(rendered), len(skipped) + len(failed)
+    result.lost = count - len(rendered) - len(skipped)
+    result.duplicated = sum(n - 1 for n in reports.values() if n > 1)
+    reasons = Counter(str(items[k]["reason"]).split(":")[0] for k in skipped)
+    result.notes.append(f"skipped by reason: {dict(reasons)}; {len(failed)} in the failure queue")
+    ledger.append(result)
+    hostile_keys = {k for k in uploads if "/bad-" in k}
+    assert skipped == hostile_keys and rendered == set(uploads) - hostile_keys
+    assert all(len(items[k]["renditions"]) == 3 for k in rendered)
+    assert set(reports) == set(uploads) and result.duplicated == 0
+    assert result.lost == 0 and not failed
