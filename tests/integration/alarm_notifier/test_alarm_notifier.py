@@ -1,7 +1,7 @@
 """Scenario 8A end to end: alarm state change → SNS → notifier → SES email, webhook, logs.
 
 Runs against the local AWS or a real account. The emails and the webhook are asserted only on
-the emulator: its SES outbox (GET <endpoint>/_aws/ses) shows sent messages, and its Lambda runs
+the emulator: its SES outbox (scenario_client.ses) shows sent messages, and its Lambda runs
 as a local process that can reach the HTTP server this test starts on 127.0.0.1. Against real
 AWS a Lambda cannot reach this machine and SES mail cannot be read back, so there the test
 deploys no webhook and checks the function's own log of what each channel delivered.
@@ -13,7 +13,6 @@ import json
 import secrets
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -22,6 +21,7 @@ import boto3
 import pytest
 
 from lbp_testing.stack import DeployStack
+from scenario_client import ses
 from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
@@ -105,9 +105,7 @@ def scenario(
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{aws_target.endpoint_url}/_aws/ses?email={sender}") as reply:
-        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
-    return messages
+    return ses.outbox(aws_target, sender)
 
 
 def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import urllib.request
 from typing import Any
 
 import boto3
 import pytest
 
 from lbp_testing.stack import DeployStack
+from scenario_client import ses
 from scenario_client.target import AwsTarget
 
 RUN_TIME = "2027-02-28T12:00:00Z"  # 12:00 Europe/London; 2027 is not a leap year
@@ -77,10 +77,7 @@ def invoke(function_name: str, payload: bytes) -> dict[str, Any]:
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
-    url = f"{aws_target.endpoint_url}/_aws/ses?email={sender}"
-    with urllib.request.urlopen(url) as reply:
-        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
-    return messages
+    return ses.outbox(aws_target, sender)
 
 
 def test_a_replayed_day_sends_exactly_the_right_emails_once(
