@@ -90,6 +90,8 @@ def deploy_stack(
     yield deploy
     failures = []
     for stack in reversed(deployed):
+        if stack.destroy_attempted:  # by a test, which reported how it went
+            continue
         try:
             stack.destroy()
         except Exception as error:
