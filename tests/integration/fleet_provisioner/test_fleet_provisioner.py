@@ -22,6 +22,10 @@ from scenario_client.polling import eventually
 LIVE = ["pending", "running", "stopping", "stopped"]
 YEARLY = "cron(0 3 1 1 ? *)"
 MISSING_SUBNET = "subnet-0f0f0f0f0f0f0f0f0"
+EC2_RESOURCE_TAGS_UNKNOWN = (
+    "IAM: MiniStack does not resolve aws:ResourceTag/<key> for EC2 instances, so the role's "
+    "owner-tag-conditioned ec2:TerminateInstances is denied (AWS evaluates the instance's tags)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +202,14 @@ def test_a_changed_fleet_gets_only_the_missing_instances(
     assert slots(after)[("web", "2")] == 1 and slots(after)[("cache", "0")] == 1
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "IAM enforced: the role may launch only into the subnets Terraform configured, so "
+        "RunInstances into the unlisted missing subnet is UnauthorizedOperation before EC2 looks "
+        "the subnet up. Expected on AWS too: this test's premise (EC2 names the missing subnet) "
+        "holds only while IAM is not enforced (reported for issue 12)"
+    )
+)
 def test_a_failed_launch_is_reported_and_the_next_run_completes(
     fleet: dict[str, Any], network: dict[str, Any]
 ) -> None:
@@ -223,6 +235,7 @@ def test_a_failed_launch_is_reported_and_the_next_run_completes(
     assert len(owned(fleet)) == 7
 
 
+@pytest.mark.emulator_difference(ministack=EC2_RESOURCE_TAGS_UNKNOWN)
 def test_teardown_terminates_only_owned_instances(
     fleet: dict[str, Any], network: dict[str, Any]
 ) -> None:
