@@ -126,6 +126,13 @@ def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
         kwargs["nextToken"] = page["nextToken"]
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), "
+        "so the role's statement scoped to this account's identities never matches, the email is "
+        "denied and the notification is logged as failed, not sent"
+    )
+)
 def test_alarm_and_recovery_notify_by_email_and_webhook(
     scenario: dict[str, Any],
     aws_target: AwsTarget,
