@@ -25,18 +25,27 @@ export TF_IN_AUTOMATION := 1
 TERRAFORM = $(shell cat $(TOOLS)/terraform-path 2>/dev/null || echo terraform)
 
 # Where AWS is. Default: the embedded local AWS (LocalStack on the host, started on demand).
+# LBP_TARGET=ministack: MiniStack on the host instead (own venv, IAM enforcement on).
 # AWS_ENDPOINT_URL already set (e.g. a LocalStack container): use it, start nothing.
 # LBP_TARGET=aws: a real account with your own credentials (explicit opt-in, never the default).
 LOCALAWS_PORT ?= 4566
+MINISTACK_PORT ?= 4599
 ifndef LBP_TARGET
 LBP_TARGET := $(if $(AWS_ENDPOINT_URL),endpoint,local)
 endif
-ifeq ($(filter $(LBP_TARGET),local endpoint aws),)
-$(error LBP_TARGET must be local, endpoint or aws, not '$(LBP_TARGET)')
+ifeq ($(filter $(LBP_TARGET),local ministack endpoint aws),)
+$(error LBP_TARGET must be local, ministack, endpoint or aws, not '$(LBP_TARGET)')
 endif
+# The command that installs/starts/stops the local AWS of LBP_TARGET (LocalStack by default).
+LOCAL_AWS := $(PY) -m localaws
 ifeq ($(LBP_TARGET),local)
 export AWS_ENDPOINT_URL := http://127.0.0.1:$(LOCALAWS_PORT)
 export LOCALAWS_PORT
+endif
+ifeq ($(LBP_TARGET),ministack)
+export AWS_ENDPOINT_URL := http://127.0.0.1:$(MINISTACK_PORT)
+export MINISTACK_PORT
+LOCAL_AWS := $(PY) -m localaws.ministack
 endif
 ifneq ($(LBP_TARGET),aws)
 export AWS_ACCESS_KEY_ID ?= test
@@ -77,8 +86,8 @@ $(TOOLS)/checkov-venv/.installed:
 .PHONY: setup
 setup: $(VENV)/.installed ## install everything: venvs, Terraform + CLI config, the local AWS
 	@$(PY) -m toolchain terraform --tools-dir $(TOOLS)
-ifeq ($(LBP_TARGET),local)
-	@$(PY) -m localaws install
+ifneq ($(filter $(LBP_TARGET),local ministack),)
+	@$(LOCAL_AWS) install
 endif
 
 # ---------------------------------------------------------------- build
@@ -95,15 +104,17 @@ release: $(VENV)/.installed ## versioned artifacts in dist/VERSION/ (VERSION=x.y
 		--changelog CHANGELOG.md --dist dist --cache $(TOOLS)/pip-target-cache
 
 # ---------------------------------------------------------------- local AWS
-.PHONY: up down status logs
-up: setup ## start the local AWS (LocalStack on the host) on 127.0.0.1:$(LOCALAWS_PORT)
-	@$(PY) -m localaws up
+.PHONY: up down status logs denials
+up: setup ## start the local AWS (LocalStack, or MiniStack with LBP_TARGET=ministack) on 127.0.0.1
+	@$(LOCAL_AWS) up
 down: ## stop the local AWS and every process it started
-	@if [ -x $(PY) ]; then $(PY) -m localaws down; else echo "local AWS: not installed"; fi
+	@if [ -x $(PY) ]; then $(LOCAL_AWS) down; else echo "local AWS: not installed"; fi
 status: ## is the local AWS running, how healthy, how much memory
-	@$(PY) -m localaws status
+	@$(LOCAL_AWS) status
 logs: ## the local AWS log (LINES=n)
-	@$(PY) -m localaws logs -n $${LINES:-200}
+	@$(LOCAL_AWS) logs -n $${LINES:-200}
+denials: ## IAM refusals MiniStack recorded since it started (LBP_TARGET=ministack)
+	@$(PY) -m localaws.ministack denials
 
 .PHONY: iam-report
 iam-report: ## the IAM report of the running local AWS: per function used/denied/unused (RESET=1 clears)
@@ -115,8 +126,8 @@ clock: ## the schedule clock: ARGS="show | set ISO [--freeze] | advance 90s|5m|2
 
 .PHONY: aws
 aws: setup ## make sure the AWS endpoint of LBP_TARGET is there
-ifeq ($(LBP_TARGET),local)
-	@$(PY) -m localaws up
+ifneq ($(filter $(LBP_TARGET),local ministack),)
+	@$(LOCAL_AWS) up
 else ifeq ($(LBP_TARGET),endpoint)
 	@echo "==> using AWS_ENDPOINT_URL=$(AWS_ENDPOINT_URL) (nothing started)"
 else
@@ -165,6 +176,10 @@ test: lint build aws ## the whole suite: lint, unit, module (terraform test), in
 	@echo "==> pytest (target: $(LBP_TARGET)$(if $(AWS_ENDPOINT_URL), at $(AWS_ENDPOINT_URL)))"
 	@$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+.PHONY: test-ministack
+test-ministack: ## the same suite against MiniStack (own venv, IAM enforcement on, port $(MINISTACK_PORT))
+	@$(MAKE) test LBP_TARGET=ministack
+
 .PHONY: bench
 bench: apply ## benchmarks: ratios against a baseline measured in the same run
 	@PYTHONPATH=functions $(PY) -m benchmarks
@@ -186,7 +201,8 @@ demo: build aws ## set up, deploy the root stack, drive one real event through e
 	@$(PY) -m demo
 
 .PHONY: clean
-clean: down ## remove everything generated (venvs, tools, local AWS state, builds, TF state)
-	rm -rf $(VENV) $(TOOLS) .localstack build dist .reliability
+clean: ## stop both local AWSs; remove everything generated (venvs, tools, state, builds, TF state)
+	@if [ -x $(PY) ]; then $(PY) -m localaws down; $(PY) -m localaws.ministack down; fi
+	rm -rf $(VENV) $(TOOLS) .localstack .ministack build dist .reliability
 	find . -name .terraform -type d -prune -exec rm -rf {} +
 	find . \( -name 'terraform.tfstate*' -o -name '.terraform.lock.hcl' \) -delete

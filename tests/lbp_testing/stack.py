@@ -73,6 +73,7 @@ class Stack:
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
         self._outputs: dict[str, Any] | None = None
+        self.destroy_attempted = False
 
     def apply(self) -> dict[str, Any]:
         self.tf.setup(cleanup_on_exit=False)
@@ -126,6 +127,8 @@ class Stack:
         return changes
 
     def destroy(self) -> None:
+        """Destroys the stack; a stack a test destroyed (or tried to) is not destroyed again."""
+        self.destroy_attempted = True
         self._run("destroy")
 
 

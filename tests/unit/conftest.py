@@ -37,6 +37,9 @@ def _offline_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    # boto3's default session keeps the credentials it first resolved: without this, an
+    # integration test run later in the same worker would sign with these fake keys.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
 
 @dataclass

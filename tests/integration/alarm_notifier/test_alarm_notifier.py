@@ -1,7 +1,7 @@
 """Scenario 8A end to end: alarm state change → SNS → notifier → SES email, webhook, logs.
 
 Runs against the local AWS or a real account. The emails and the webhook are asserted only on
-the emulator: its SES outbox (GET <endpoint>/_aws/ses) shows sent messages, and its Lambda runs
+the emulator: its SES outbox (scenario_client.ses) shows sent messages, and its Lambda runs
 as a local process that can reach the HTTPS server this test starts on 127.0.0.1 (trusting the
 test's CA through SSL_CERT_FILE, set on the function after deployment). Against real
 AWS a Lambda cannot reach this machine and SES mail cannot be read back, so there the test
@@ -15,7 +15,6 @@ import secrets
 import ssl
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
@@ -25,6 +24,7 @@ import pytest
 import trustme
 
 from lbp_testing.stack import DeployStack
+from scenario_client import ses
 from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
@@ -149,9 +149,7 @@ def trust_bundle(function_name: str, bundle: str) -> None:
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{aws_target.endpoint_url}/_aws/ses?email={sender}") as reply:
-        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
-    return messages
+    return ses.outbox(aws_target, sender)
 
 
 def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
@@ -172,6 +170,13 @@ def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
         kwargs["nextToken"] = page["nextToken"]
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), "
+        "so the role's statement scoped to this account's identities never matches, the email is "
+        "denied and the notification is logged as failed, not sent"
+    )
+)
 def test_alarm_and_recovery_notify_by_email_and_webhook(
     scenario: dict[str, Any],
     aws_target: AwsTarget,

@@ -78,6 +78,12 @@ def test_async_invoke_is_accepted_then_runs(
     wait_for(written, timeout=60, what="the async invocation to write its S3 object")
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "an unhandled exception is reported as errorType Runtime.HandlerError, without the "
+        "exception class or a stackTrace"
+    )
+)
 def test_unhandled_exception_is_reported_in_the_aws_error_shape(
     invoke: Any, make_function: Any
 ) -> None:
@@ -120,6 +126,9 @@ def test_timeout_kills_the_invocation_and_the_next_one_starts_fresh(
     assert after["Payload"] == {"count": 1}, "the timed-out runtime must be replaced"
 
 
+@pytest.mark.emulator_difference(
+    ministack="MemorySize is not enforced: a 128 MB function allocates 2 GB and returns normally"
+)
 def test_exceeding_memory_size_kills_the_runtime(invoke: Any, make_function: Any) -> None:
     source = (
         "def handler(event, context):\n"
@@ -142,6 +151,12 @@ def test_exceeding_memory_size_kills_the_runtime(invoke: Any, make_function: Any
     assert invoke(survivor, {})["Payload"] == "ok"
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "a failed import is errorType RuntimeError, 'Worker init failed: No module named ...' (not "
+        "Runtime.ImportModuleError); functions also see the emulator's own site-packages"
+    )
+)
 @pytest.mark.parametrize("module", ["pytest", "requests"])
 def test_unpackaged_third_party_import_fails_like_on_aws(
     invoke: Any, make_function: Any, module: str
@@ -157,6 +172,12 @@ def test_unpackaged_third_party_import_fails_like_on_aws(
     )
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "a missing handler or a syntax error is errorType RuntimeError, 'Worker init failed: ...' "
+        "(not Runtime.HandlerNotFound / Runtime.UserCodeSyntaxError)"
+    )
+)
 def test_missing_handler_function_and_syntax_errors_are_runtime_errors(
     invoke: Any, make_function: Any
 ) -> None:
@@ -219,6 +240,13 @@ def test_parallel_invocations_run_in_separate_environments(invoke: Any, make_fun
     assert len(environments) == 2
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "context.aws_request_id differs from the Invoke RequestId; no AWS_EXECUTION_ENV, _HANDLER, "
+        "TZ, AWS_LAMBDA_LOG_GROUP_NAME; the emulator's own settings (AUTH, GATEWAY_PORT, STATE_DIR,"
+        " ...) are in the function's environment"
+    )
+)
 def test_context_and_environment_match_lambda(invoke: Any, make_function: Any, region: str) -> None:
     source = """
 import os
@@ -293,6 +321,12 @@ REPORT_PATTERN = re.compile(
 )
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "START/END/REPORT lines carry a request id other than the Invoke RequestId, and REPORT has "
+        "no Init Duration"
+    )
+)
 def test_cloudwatch_logs_have_start_end_report_lines(
     wait_for: Any, lambda_client: Any, logs_client: Any, make_function: Any
 ) -> None:
@@ -324,6 +358,12 @@ def test_cloudwatch_logs_have_start_end_report_lines(
     assert not reports[request_ids[1]]["init"], "a warm invocation has no Init Duration"
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "the LogType=Tail log holds the bare printed lines: no [LEVEL]<tab>time<tab>request-id "
+        "prefix from the logging module, no END/REPORT lines"
+    )
+)
 def test_log_type_tail_returns_the_log_tail(lambda_client: Any, make_function: Any) -> None:
     source = (
         "import logging\n\n"

@@ -6,6 +6,7 @@ import base64
 import json
 
 import boto3
+import pytest
 
 from lbp_testing.stack import Stack
 from scenario_client.target import AwsTarget
@@ -35,6 +36,12 @@ def test_smoke_function_runs_with_the_shared_layer(root_stack: Stack) -> None:
     assert '"message":"greeted"' in log_tail.replace(" ", "")  # Powertools' JSON log line
 
 
+@pytest.mark.emulator_difference(
+    ministack=(
+        "an unhandled exception is reported as errorType Runtime.HandlerError, not the "
+        "exception class (BadRequestError)"
+    )
+)
 def test_smoke_function_rejects_a_bad_request_clearly(root_stack: Stack) -> None:
     client = boto3.client("lambda")
     response = client.invoke(

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +25,7 @@ import pytest
 from lbp_testing.clock import ScheduleClock, fired_at, local
 from lbp_testing.logs import Record, wait_for_runs
 from lbp_testing.stack import DeployStack
+from scenario_client import ses
 from scenario_client.target import AwsTarget
 
 pytestmark = pytest.mark.xdist_group("clock")
@@ -68,10 +68,7 @@ def test_schedule_runs_daily_at_noon_auckland_with_the_scheduled_time(
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
-    url = f"{aws_target.endpoint_url}/_aws/ses?email={sender}"
-    with urllib.request.urlopen(url) as reply:
-        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
-    return messages
+    return ses.outbox(aws_target, sender)
 
 
 def received(aws_target: AwsTarget, sender: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""LocalStack's /_localstack/health endpoint."""
+"""The emulators' health endpoints (LocalStack: /_localstack/health)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import urllib.request
 from typing import Any, cast
 
 
-def fetch(endpoint_url: str, timeout: float = 2.0) -> dict[str, Any] | None:
+def fetch(
+    endpoint_url: str, timeout: float = 2.0, path: str = "/_localstack/health"
+) -> dict[str, Any] | None:
     """The health document, or None when nothing (healthy) answers."""
-    url = f"{endpoint_url}/_localstack/health"
+    url = f"{endpoint_url}{path}"
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
             if response.status != 200:

@@ -1,14 +1,26 @@
-"""A real LocalStack: install (no-op when done), up, health, status, down, nothing left."""
+"""A real LocalStack: install (no-op when done), up, health, status, down, nothing left.
 
+Not with LBP_TARGET=ministack: that target never installs LocalStack (its test is
+test_ministack_lifecycle.py); every other target runs this.
+"""
+
+import os
 import socket
 import time
 from pathlib import Path
+
+import pytest
 
 import localaws
 from localaws import cli, health, launcher, proc_net, process
 from localaws.layout import Layout, find_root
 
 REPO = find_root(Path(__file__).parent)
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("LBP_TARGET") == "ministack",
+    reason="LBP_TARGET=ministack does not install LocalStack (make test runs this)",
+)
 
 
 def _free_port() -> int:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import secrets
-import urllib.request
 from typing import Any
 
 import boto3
 
 from demo import console
+from scenario_client import ses
 from scenario_client.target import from_environment
 
 DAY = "2027-02-28T12:00:00Z"
@@ -57,10 +57,7 @@ def run(outputs: dict[str, Any]) -> None:
 
     target = from_environment()
     if target.is_emulator:
-        url = f"{target.endpoint_url}/_aws/ses?email={outputs['sender']}"
-        with urllib.request.urlopen(url) as reply:  # noqa: S310 — the emulator endpoint
-            messages = json.loads(reply.read())["messages"]
-        for message in messages:
+        for message in ses.outbox(target, outputs["sender"]):
             if tag in message["Destination"]["ToAddresses"][0]:
                 console.block(
                     f"To: {message['Destination']['ToAddresses'][0]}\n"

@@ -1,0 +1,85 @@
+"""MiniStack's server, with every IAM decision that refuses a request written down.
+
+Run inside MiniStack's own venv (``python -m localaws.ministack_server``). MiniStack (AUTH=true)
+answers a denied request with AccessDenied but logs nothing; this wraps its one policy decision
+point, ``ministack.core.iam_evaluator.enforce``, so that each refusal is appended as one JSON line
+to the file named by LBP_MINISTACK_DENIALS: who (principal ARN), what (action), on what (resource
+ARN as MiniStack built it), the service and region, and whether it was an explicit or implicit
+deny or a credential failure. ``python -m localaws.ministack denials`` summarizes the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from typing import Any
+
+from ministack import app
+from ministack.core import iam_evaluator
+
+DENIALS_ENV = "LBP_MINISTACK_DENIALS"
+_write_lock = threading.Lock()
+_enforce = iam_evaluator.enforce
+
+
+def describe(
+    result: Any, *, access_key_id: str, action: str, service: str, region: str, resource: str
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "time": round(time.time(), 3),
+        "service": service,
+        "action": action,
+        "resource": resource,
+        "region": region,
+    }
+    if isinstance(result, iam_evaluator.AuthError):
+        return entry | {"decision": "AuthError", "code": result.code, "message": result.message}
+    return entry | {
+        "decision": result.decision,
+        "principal": result.principal_arn or f"access key {access_key_id}",
+        "resource_policy": result.resource_policy_arn or None,
+    }
+
+
+def _record(entry: dict[str, Any]) -> None:
+    path = os.environ.get(DENIALS_ENV)
+    if not path:
+        return
+    line = json.dumps(entry, sort_keys=True) + "\n"
+    with _write_lock, open(path, "a", encoding="utf-8") as handle:
+        handle.write(line)
+
+
+def audited_enforce(  # noqa: PLR0917 — the signature of the function it wraps
+    access_key_id: str,
+    iam_action: str,
+    service: str,
+    region: str,
+    resource_arn: str = "*",
+    service_context: dict[str, Any] | None = None,
+) -> Any:
+    result = _enforce(access_key_id, iam_action, service, region, resource_arn, service_context)
+    if result is not None:
+        _record(
+            describe(
+                result,
+                access_key_id=access_key_id,
+                action=iam_action,
+                service=service,
+                region=region,
+                resource=resource_arn,
+            )
+        )
+    return result
+
+
+def main() -> None:
+    # MiniStack imports `enforce` from the module at each request, so the wrapper is seen.
+    iam_evaluator.enforce = audited_enforce
+    app.main()
+
+
+if __name__ == "__main__":
+    main()
