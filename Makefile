@@ -190,7 +190,7 @@ bench: apply ## benchmarks: ratios against a baseline measured in the same run
 .PHONY: reliability redrive limits
 reliability: build aws ## load, faults, duplicates at the issue's volumes; table + .reliability/results.json
 	@rm -f .reliability/results.json
-	@LBP_RELIABILITY=full $(VENV)/bin/pytest tests/integration/reliability -m reliability -p no:xdist \
+	@LBP_RELIABILITY=$${LBP_RELIABILITY:-full} $(VENV)/bin/pytest tests/integration/reliability -m reliability -p no:xdist \
 		-o timeout=1800 $${RELIABILITY_ARGS:-}; status=$$?; $(PY) -m reliability report || true; exit $$status
 redrive: setup ## re-invoke the events parked in a scenario's on-failure queue (SCENARIO=2|3|4|5|6, root stack)
 	@$(PY) -m reliability redrive --scenario "$${SCENARIO:-2}"
