@@ -8,7 +8,7 @@ mock_provider "aws" {
 
 variables {
   name               = "ops"
-  package            = "../lambda-function/tests/fixtures/handler.zip"
+  package            = { file = "../lambda-function/tests/fixtures/handler.zip" }
   cpu_alarms         = { instance_ids = ["i-0abc123def4567890"] }
   notification_topic = {}
   webhook            = {}

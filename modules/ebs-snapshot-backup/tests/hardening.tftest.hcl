@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   name    = "nightly"
-  package = "../lambda-function/tests/fixtures/handler.zip"
+  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
   regions = ["eu-west-1", "us-east-1"]
 }
 

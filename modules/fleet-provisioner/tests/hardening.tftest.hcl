@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   name    = "ops-fleet"
-  package = "../lambda-function/tests/fixtures/handler.zip"
+  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
   fleet = [
     {
       name               = "web"

@@ -12,8 +12,8 @@ variables {
     destination = { name = "photos-renditions-123" }
   }
   packages = {
-    renditions = "../lambda-function/tests/fixtures/handler.zip"
-    report     = "../lambda-function/tests/fixtures/handler.zip"
+    renditions = { file = "../lambda-function/tests/fixtures/handler.zip" }
+    report     = { file = "../lambda-function/tests/fixtures/handler.zip" }
   }
   pillow_layer_arn  = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3"
   quarantine_prefix = "quarantine"

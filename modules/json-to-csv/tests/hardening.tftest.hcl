@@ -9,8 +9,8 @@ variables {
   name  = "orders"
   input = { bucket_name = "orders-in-123" }
   packages = {
-    s3     = "../lambda-function/tests/fixtures/handler.zip"
-    stream = "../lambda-function/tests/fixtures/handler.zip"
+    s3     = { file = "../lambda-function/tests/fixtures/handler.zip" }
+    stream = { file = "../lambda-function/tests/fixtures/handler.zip" }
   }
   kms_key_arn = null
 }

@@ -11,8 +11,8 @@ variables {
     uploads = { name = "photos-uploads-123" }
   }
   packages = {
-    indexer = "../lambda-function/tests/fixtures/handler.zip"
-    api     = "../lambda-function/tests/fixtures/handler.zip"
+    indexer = { file = "../lambda-function/tests/fixtures/handler.zip" }
+    api     = { file = "../lambda-function/tests/fixtures/handler.zip" }
   }
 }
 

@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   name     = "greetings"
-  package  = "../lambda-function/tests/fixtures/handler.zip"
+  package  = { file = "../lambda-function/tests/fixtures/handler.zip" }
   schedule = { time = "12:30", time_zone = "Europe/Paris" }
   sender   = { email = "birthdays@example.com" }
 }
