@@ -1,7 +1,8 @@
 """Runs the root stack's `terraform test` suite (tests/module/root, mock provider, offline).
 
-The root stack reads its function and layer zips from build_dir: a throw-away copy of the root
-gets a fake build folder (one tiny zip per function and layer), so no `make build` is needed.
+The root stack reads its function and layer zips from build_dir/<architecture>/: a throw-away copy
+of the root gets a fake build folder (one tiny zip per function and layer, for each architecture),
+so no `make build` is needed.
 """
 
 from __future__ import annotations
@@ -17,14 +18,18 @@ SUITE = Path(__file__).parent / "root"
 FIXTURE_ZIP = ROOT / "modules" / "lambda-function" / "tests" / "fixtures" / "handler.zip"
 
 
+ARCHITECTURES = ("x86_64", "arm64")
+
+
 def fake_build(build: Path) -> None:
-    for kind, names in (
-        ("functions", [p.name for p in (ROOT / "functions").iterdir() if p.is_dir()]),
-        ("layers", [p.name for p in (ROOT / "layers").iterdir() if p.is_dir()]),
-    ):
-        (build / kind).mkdir(parents=True, exist_ok=True)
-        for name in names:
-            shutil.copy(FIXTURE_ZIP, build / kind / f"{name}.zip")
+    for architecture in ARCHITECTURES:
+        for kind, names in (
+            ("functions", [p.name for p in (ROOT / "functions").iterdir() if p.is_dir()]),
+            ("layers", [p.name for p in (ROOT / "layers").iterdir() if p.is_dir()]),
+        ):
+            (build / architecture / kind).mkdir(parents=True, exist_ok=True)
+            for name in names:
+                shutil.copy(FIXTURE_ZIP, build / architecture / kind / f"{name}.zip")
 
 
 def test_root_stack_suite_passes(tmp_path: Path) -> None:
