@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,20 @@ def test_the_fleet_provisioner_is_turned_on_only_for_an_emulator() -> None:
 
 
 def test_apply_passes_the_variables(tmp_path: Path) -> None:
+    """A fake terraform logs its arguments and answers as `terraform apply -json` does."""
     script = tmp_path / "terraform"
     log = tmp_path / "calls"
-    script.write_text(f'#!/bin/sh\necho "$@" >> {log}\necho "Apply complete! Resources: 1 added"\n')
+    summary_message = json.dumps(
+        {
+            "type": "change_summary",
+            "@message": "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
+            "changes": {"add": 1, "change": 0, "remove": 0, "operation": "apply"},
+        }
+    )
+    script.write_text(f"#!/bin/sh\necho \"$@\" >> {log}\necho '{summary_message}'\n")
     script.chmod(0o755)
     summary = Terraform(str(script), tmp_path).apply({"enable_fleet_provisioner": "true"})
-    assert summary == "Apply complete! Resources: 1 added"
+    assert summary == "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
     apply_call = log.read_text().splitlines()[-1].split()
-    assert apply_call[:2] == [f"-chdir={tmp_path}", "apply"]
+    assert apply_call[:3] == [f"-chdir={tmp_path}", "apply", "-json"]
     assert "-var=enable_fleet_provisioner=true" in apply_call
