@@ -3,11 +3,12 @@ every run made by the deployed rules firing on the local AWS's clock — no hand
 
 The provisioner is set up as a working-hours fleet: reconcile every 30 minutes from 07:00 to
 18:30 UTC on weekdays, teardown at 19:00. The tests share one deployed provisioner and run in
-file order on Monday 2 June 2031: create the fleet (two runs), reject a bad document, grow the
+file order from Monday 2 June 2031: create the fleet (two runs), reject a bad document, grow the
 fleet, leave it partially launched after a failed launch and see the next scheduled run complete
-it, then tear down only what it owns. Each step sets the clock a minute before a firing and
-advances across it; the rule's input carries no time, so a run is told from a Lambda retry of
-an earlier one by its request id in the function's log.
+it, tear down only what it owns at 19:00 and relaunch nothing before Tuesday 07:00, then reject
+an instance type outside the allowed list at 07:30. Each step sets the clock a minute before a
+firing and advances across it; the rule's input carries no time, so a run is told from a Lambda
+retry of an earlier one by its request id in the function's log.
 
 On a target without a controllable clock (a real account), these tests cannot move time: they
 skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
@@ -118,17 +119,6 @@ def fire(
     assert fired_at(firings) == [at], firings  # and no other rule of ours
     messages = RECONCILED if action == "reconcile" else {"teardown"}
     return wait_for_new_run(fleet["log_group_name"], messages, fleet["seen_runs"])
-
-
-def invoke(outputs: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
-    """A direct, synchronous invoke: for paths that do not depend on when the run happens."""
-    reply = boto3.client("lambda").invoke(
-        FunctionName=outputs["function_name"], Payload=json.dumps(event).encode()
-    )
-    payload: dict[str, Any] = json.loads(reply["Payload"].read() or b"null")
-    if reply.get("FunctionError"):
-        payload["function_error"] = reply["FunctionError"]
-    return payload
 
 
 def put_fleet(outputs: dict[str, Any], servers: list[Any]) -> None:
@@ -324,18 +314,19 @@ def test_the_teardown_rule_terminates_only_owned_instances_and_nothing_relaunche
 
 
 def test_an_instance_type_outside_the_allowed_list_is_rejected_by_name(
-    fleet: dict[str, Any], network: dict[str, Any]
+    fleet: dict[str, Any], network: dict[str, Any], schedule_clock: ScheduleClock
 ) -> None:
     """The document is operator-editable; the role may launch only the allowed types (IAM's
-    ec2:InstanceType condition), and the function refuses the whole document first, naming
-    the entry, instead of failing launch by launch."""
+    ec2:InstanceType condition), and the next scheduled run refuses the whole document first,
+    naming the entry, instead of failing launch by launch."""
     before = set(owned(fleet))
     put_fleet(
         fleet,
         [server(network, "web", 3), server(network, "gpu", 1, instance_type="p5.48xlarge")],
     )
-    report = invoke(fleet, {})
-    assert report["status"] == "rejected" and report["launched"] == []
+    tuesday = MONDAY + timedelta(days=1)
+    report = fire(schedule_clock, fleet, tuesday.replace(hour=7, minute=30))
+    assert report["message"] == "fleet rejected, nothing launched"
     assert {
         "spec": "gpu",
         "reason": "instance_type 'p5.48xlarge' is not allowed "
