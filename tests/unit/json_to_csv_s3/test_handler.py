@@ -103,6 +103,17 @@ def test_stale_event_for_an_overwritten_object_is_superseded(
     assert get(s3, "csv/y.csv") is None
 
 
+def test_event_for_an_object_deleted_since_is_superseded_not_an_error(
+    handler: Any, s3: Any, lambda_context: Any
+) -> None:
+    gone = put(s3, "incoming/gone.json", b'{"v": 1}')
+    s3.delete_object(Bucket=BUCKET, Key="incoming/gone.json")
+    result = handler.lambda_handler({"Records": [gone]}, lambda_context)
+    assert result == {"converted": 0, "unreadable": 0, "superseded": 1, "skipped": 0}
+    assert get(s3, "csv/gone.csv") is None
+    assert get(s3, "quarantine/gone.quarantine.jsonl") is None
+
+
 def test_outputs_and_foreign_keys_are_skipped(handler: Any, s3: Any, lambda_context: Any) -> None:
     records = [put(s3, "csv/loop.json", b'{"a": 1}'), put(s3, "elsewhere/z.json", b'{"a": 1}')]
     records[1]["s3"]["bucket"]["name"] = BUCKET
