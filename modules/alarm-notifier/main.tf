@@ -316,17 +316,20 @@ module "function" {
 
   name                  = "${var.name}-notifier"
   description           = "Turns CloudWatch alarm notifications into email, SNS and webhook messages"
-  package               = var.package
+  package               = var.packages.notifier
   handler               = "alarm_notifier.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.function.memory_size
-  timeout               = var.function.timeout
-  layers                = var.layers
+  memory_size           = var.functions.notifier.memory_size
+  timeout               = var.functions.notifier.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.notifier.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
+  # The module's own variables come last (and var.functions' validation rejects them).
   environment_variables = merge(
+    var.functions.notifier.environment_variables,
     {
       POWERTOOLS_SERVICE_NAME = "alarm-notifier"
       LOOKUP_RESOURCE_NAMES   = tostring(var.lookup_resource_names)
@@ -343,8 +346,8 @@ module "function" {
   )
 
   async_invoke = {
-    maximum_retry_attempts       = var.function.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.function.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.notifier.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.notifier.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 

@@ -1,3 +1,35 @@
+# Contract outputs (the top-level README, Module interface): maps keyed by function role.
+output "function_names" {
+  description = "Function names by role: notifier."
+  value       = { notifier = module.function.function_name }
+}
+
+output "function_arns" {
+  description = "Function ARNs by role: notifier."
+  value       = { notifier = module.function.function_arn }
+}
+
+output "log_group_names" {
+  description = "Log groups by function role: notifier."
+  value       = { notifier = module.function.log_group_name }
+}
+
+output "role_names" {
+  description = "Execution role names by function role: notifier."
+  value       = { notifier = module.function.role_name }
+}
+
+output "on_failure_queue_urls" {
+  description = "On-failure SQS queues by function role: notifier (alarm notifications no channel could deliver after the retries)."
+  value       = { notifier = aws_sqs_queue.on_failure.url }
+}
+
+output "on_failure_queue_arns" {
+  description = "ARNs of the on-failure queues by function role."
+  value       = { notifier = aws_sqs_queue.on_failure.arn }
+}
+
+# Scenario outputs.
 output "alarm_topic_arn" {
   description = "SNS topic every alarm of this module notifies. Point the alarm_actions/ok_actions of alarms created elsewhere at it to get the same notifications (its policy accepts any alarm of this account and region)."
   value       = aws_sns_topic.alarms.arn
@@ -11,21 +43,6 @@ output "notification_topic_arn" {
 output "kms_key_arn" {
   description = "KMS key encrypting the topics, the webhook parameter and the failure queue."
   value       = local.kms_key
-}
-
-output "function_name" {
-  description = "Name of the notifier function."
-  value       = module.function.function_name
-}
-
-output "log_group_name" {
-  description = "Log group of the notifier function."
-  value       = module.function.log_group_name
-}
-
-output "on_failure_queue_url" {
-  description = "SQS queue receiving alarm notifications no channel could deliver after the retries."
-  value       = aws_sqs_queue.on_failure.url
 }
 
 output "cpu_alarm_names" {

@@ -8,28 +8,37 @@ variable "name" {
   }
 }
 
-variable "package" {
-  description = "The function's zip (functions/alarm_notifier), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+variable "packages" {
+  description = "The functions' zips, by role: `notifier` (functions/alarm_notifier); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    file = optional(string)
-    s3 = optional(object({
-      bucket  = string
-      key     = string
-      version = optional(string)
-      sha256  = string
-    }))
+    notifier = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
 
   validation {
-    condition     = (var.package.file == null) != (var.package.s3 == null)
-    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
   }
 }
 
 variable "layers" {
-  description = "Layer version ARNs for the function; the handler needs aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the function needs, by purpose. Required: the handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {
@@ -216,19 +225,29 @@ variable "lookup_resource_names" {
   default     = true
 }
 
-variable "function" {
-  description = "Settings of the notifier function (invoked asynchronously by SNS). After `maximum_retry_attempts` failed retries (every channel failed), the event goes to the on-failure SQS queue."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `notifier`, invoked asynchronously by SNS. After `maximum_retry_attempts` failed retries (every channel failed) or `maximum_event_age_in_seconds`, the event goes to the on-failure SQS queue."
   type = object({
-    memory_size                  = optional(number, 256)
-    timeout                      = optional(number, 30)
-    maximum_retry_attempts       = optional(number, 2)
-    maximum_event_age_in_seconds = optional(number, 3600)
+    notifier = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 30)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.function.timeout >= 5 && var.function.timeout <= 900
-    error_message = "function.timeout: 5-900 seconds (every channel is tried in turn)."
+    condition     = var.functions.notifier.timeout >= 5 && var.functions.notifier.timeout <= 900
+    error_message = "functions.notifier.timeout: 5-900 seconds (every channel is tried in turn)."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.functions.notifier.environment_variables), ["POWERTOOLS_SERVICE_NAME", "LOOKUP_RESOURCE_NAMES", "EMAIL_SENDER", "EMAIL_RECIPIENTS", "NOTIFICATION_TOPIC_ARN", "WEBHOOK_URL_PARAMETER", "WEBHOOK_TIMEOUT_SECONDS"])) == 0
+    error_message = "functions.notifier.environment_variables: POWERTOOLS_SERVICE_NAME, LOOKUP_RESOURCE_NAMES, EMAIL_*, NOTIFICATION_TOPIC_ARN and WEBHOOK_* are set by the module from its inputs (the role's permissions follow them); use lookup_resource_names, email, notification_topic and webhook."
   }
 }
 

@@ -106,15 +106,16 @@ module "reporter" {
   handler               = "image_renditions_report.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.reporter.memory_size
-  timeout               = var.reporter.timeout
-  layers                = var.layers
+  memory_size           = var.functions.report.memory_size
+  timeout               = var.functions.report.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.report.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  # The module's own variables come last (and var.reporter's validation rejects them).
+  # The module's own variables come last (and var.functions' validation rejects them).
   environment_variables = merge(
-    var.reporter.environment_variables,
+    var.functions.report.environment_variables,
     {
       TABLE_NAME              = aws_dynamodb_table.results.name
       POWERTOOLS_SERVICE_NAME = "image-renditions-report"
@@ -127,8 +128,8 @@ module "reporter" {
   )
 
   async_invoke = {
-    maximum_retry_attempts       = var.reporter.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.reporter.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.report.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.report.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 
@@ -198,16 +199,16 @@ module "processor" {
   handler               = "image_renditions.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.processor.memory_size
-  timeout               = var.processor.timeout
-  layers                = concat(var.layers, [var.pillow_layer_arn])
-  reserved_concurrency  = var.processor.reserved_concurrency
+  memory_size           = var.functions.renditions.memory_size
+  timeout               = var.functions.renditions.timeout
+  layers                = [var.layers.powertools, var.layers.pillow]
+  reserved_concurrency  = var.functions.renditions.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  # The module's own variables come last (and var.processor's validation rejects them).
+  # The module's own variables come last (and var.functions' validation rejects them).
   environment_variables = merge(
-    var.processor.environment_variables,
+    var.functions.renditions.environment_variables,
     {
       DESTINATION_BUCKET      = local.dest_name
       RENDITIONS              = local.rendition_json
@@ -219,8 +220,8 @@ module "processor" {
   )
 
   async_invoke = {
-    maximum_retry_attempts       = var.processor.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.processor.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.renditions.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.renditions.maximum_event_age_in_seconds
     on_success_destination       = module.reporter.function_arn
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }

@@ -1,3 +1,35 @@
+# Contract outputs (the top-level README, Module interface): maps keyed by function role.
+output "function_names" {
+  description = "Function names by role: renditions, report (the chained step, the renditions function's on-success destination)."
+  value       = { renditions = module.processor.function_name, report = module.reporter.function_name }
+}
+
+output "function_arns" {
+  description = "Function ARNs by role: renditions, report."
+  value       = { renditions = module.processor.function_arn, report = module.reporter.function_arn }
+}
+
+output "log_group_names" {
+  description = "Log groups by function role: renditions (skipped objects are logged there with their reason), report."
+  value       = { renditions = module.processor.log_group_name, report = module.reporter.log_group_name }
+}
+
+output "role_names" {
+  description = "Execution role names by function role: renditions, report."
+  value       = { renditions = module.processor.role_name, report = module.reporter.role_name }
+}
+
+output "on_failure_queue_urls" {
+  description = "On-failure SQS queues by function role (both functions share one queue): events a function failed on after its retries."
+  value       = { renditions = aws_sqs_queue.on_failure.url, report = aws_sqs_queue.on_failure.url }
+}
+
+output "on_failure_queue_arns" {
+  description = "ARNs of the on-failure queues by function role."
+  value       = { renditions = aws_sqs_queue.on_failure.arn, report = aws_sqs_queue.on_failure.arn }
+}
+
+# Scenario outputs.
 output "source_bucket_name" {
   description = "The upload bucket; every ObjectCreated event in it is rendered."
   value       = local.source_name
@@ -18,37 +50,12 @@ output "results_table_arn" {
   value       = aws_dynamodb_table.results.arn
 }
 
-output "on_failure_queue_url" {
-  description = "SQS queue receiving events either function failed on after its retries."
-  value       = aws_sqs_queue.on_failure.url
-}
-
-output "on_failure_queue_arn" {
-  description = "ARN of the on-failure queue."
-  value       = aws_sqs_queue.on_failure.arn
-}
-
-output "renditions_function_name" {
-  description = "Name of the renditions function."
-  value       = module.processor.function_name
-}
-
-output "renditions_log_group_name" {
-  description = "Log group of the renditions function (skipped objects are logged there with their reason)."
-  value       = module.processor.log_group_name
-}
-
-output "report_function_name" {
-  description = "Name of the chained report function (the renditions function's on-success destination)."
-  value       = module.reporter.function_name
-}
-
-output "report_log_group_name" {
-  description = "Log group of the report function."
-  value       = module.reporter.log_group_name
-}
-
 output "renditions" {
   description = "The rendition settings in effect, by name."
   value       = var.renditions
+}
+
+output "replica" {
+  description = "Where the report step copies every rendition (bucket_name, region, prefix); null without a replica."
+  value       = var.replica
 }

@@ -127,38 +127,37 @@ variable "replica" {
   }
 }
 
-variable "processor" {
-  description = "Settings of the renditions function (invoked asynchronously by S3). Pillow needs memory: about 4 bytes per pixel of the largest accepted image, plus the renditions."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `renditions`, invoked asynchronously by S3 (Pillow needs memory: about 4 bytes per pixel of the largest accepted image, plus the renditions); `report`, the chained report step (the renditions function's on-success destination). After `maximum_retry_attempts` retries or `maximum_event_age_in_seconds` an event goes to the on-failure queue."
   type = object({
-    memory_size                  = optional(number, 1536)
-    timeout                      = optional(number, 60)
-    maximum_retry_attempts       = optional(number, 2)
-    maximum_event_age_in_seconds = optional(number, 3600)
-    reserved_concurrency         = optional(number, -1)
-    environment_variables        = optional(map(string), {})
+    renditions = optional(object({
+      memory_size                  = optional(number, 1536)
+      timeout                      = optional(number, 60)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
+    report = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 30)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = length(setintersection(keys(var.processor.environment_variables), ["DESTINATION_BUCKET", "RENDITIONS", "MAX_OBJECT_BYTES", "MAX_IMAGE_PIXELS", "QUARANTINE_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
-    error_message = "processor.environment_variables: DESTINATION_BUCKET, RENDITIONS, MAX_OBJECT_BYTES, MAX_IMAGE_PIXELS, QUARANTINE_PREFIX and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use buckets, renditions, limits and quarantine_prefix."
+    condition     = length(setintersection(keys(var.functions.renditions.environment_variables), ["DESTINATION_BUCKET", "RENDITIONS", "MAX_OBJECT_BYTES", "MAX_IMAGE_PIXELS", "QUARANTINE_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.renditions.environment_variables: DESTINATION_BUCKET, RENDITIONS, MAX_OBJECT_BYTES, MAX_IMAGE_PIXELS, QUARANTINE_PREFIX and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use buckets, renditions, limits and quarantine_prefix."
   }
-}
-
-variable "reporter" {
-  description = "Settings of the chained report function (the processor's on-success destination)."
-  type = object({
-    memory_size                  = optional(number, 256)
-    timeout                      = optional(number, 30)
-    maximum_retry_attempts       = optional(number, 2)
-    maximum_event_age_in_seconds = optional(number, 3600)
-    environment_variables        = optional(map(string), {})
-  })
-  default = {}
 
   validation {
-    condition     = length(setintersection(keys(var.reporter.environment_variables), ["TABLE_NAME", "REPLICA_BUCKET", "REPLICA_REGION", "REPLICA_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
-    error_message = "reporter.environment_variables: TABLE_NAME, REPLICA_* and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use replica."
+    condition     = length(setintersection(keys(var.functions.report.environment_variables), ["TABLE_NAME", "REPLICA_BUCKET", "REPLICA_REGION", "REPLICA_PREFIX", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.report.environment_variables: TABLE_NAME, REPLICA_* and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use replica."
   }
 }
 
@@ -192,14 +191,17 @@ variable "packages" {
 }
 
 variable "layers" {
-  description = "Layer version ARNs for both functions (the handlers need aws-lambda-powertools)."
-  type        = list(string)
-  default     = []
-}
+  description = "Layer version ARNs the functions need, by purpose. Required: the handlers import them. `powertools`: aws-lambda-powertools (both functions); `pillow`: Pillow (the renditions function only). Each built for the runtime and architecture (`make build`: build/<architecture>/layers/<purpose>.zip)."
+  type = object({
+    powertools = string
+    pillow     = string
+  })
+  nullable = false
 
-variable "pillow_layer_arn" {
-  description = "Layer version ARN holding Pillow built for the functions' runtime and architecture (`make build` → build/<architecture>/layers/pillow.zip). Added to the renditions function only."
-  type        = string
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {

@@ -10,17 +10,18 @@ module "api" {
   handler               = "s3_object_index_api.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.api.memory_size
-  timeout               = var.api.timeout
-  layers                = var.layers
+  memory_size           = var.functions.api.memory_size
+  timeout               = var.functions.api.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.api.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = {
+  environment_variables = merge(var.functions.api.environment_variables, {
     TABLE_NAME              = aws_dynamodb_table.this.name
     MAX_PAGE_SIZE           = tostring(var.api.max_page_size)
     POWERTOOLS_SERVICE_NAME = "s3-object-index-api"
-  }
+  })
 
   policy_statements = [{
     sid       = "ReadIndex"

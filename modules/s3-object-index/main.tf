@@ -92,8 +92,8 @@ data "aws_iam_policy_document" "on_failure_queue" {
 # ------------------------------------------------------------------ indexer
 locals {
   # The module's own variables come last: a caller's environment cannot make the code do what
-  # the role does not allow (the validation of var.indexer also rejects these keys).
-  indexer_environment = merge(var.indexer.environment_variables, {
+  # the role does not allow (the validation of var.functions also rejects these keys).
+  indexer_environment = merge(var.functions.indexer.environment_variables, {
     TABLE_NAME              = aws_dynamodb_table.this.name
     TOMBSTONE_TTL_DAYS      = tostring(var.tombstone_ttl_days)
     FETCH_CONTENT_TYPE      = tostring(var.fetch_content_type)
@@ -140,18 +140,18 @@ module "indexer" {
   handler               = "s3_object_index.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.indexer.memory_size
-  timeout               = var.indexer.timeout
-  layers                = var.layers
-  reserved_concurrency  = var.indexer.reserved_concurrency
+  memory_size           = var.functions.indexer.memory_size
+  timeout               = var.functions.indexer.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.indexer.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
   environment_variables = local.indexer_environment
 
   async_invoke = {
-    maximum_retry_attempts       = var.indexer.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.indexer.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.indexer.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.indexer.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 

@@ -61,42 +61,49 @@ variable "fetch_content_type" {
   default     = false
 }
 
-variable "indexer" {
-  description = "Settings of the indexing function (invoked asynchronously by S3)."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `indexer`, invoked asynchronously by S3 (after `maximum_retry_attempts` retries or `maximum_event_age_in_seconds` the event goes to the on-failure queue); `api`, the query API, invoked synchronously (no retries)."
   type = object({
-    memory_size                  = optional(number, 256)
-    timeout                      = optional(number, 30)
-    maximum_retry_attempts       = optional(number, 2)
-    maximum_event_age_in_seconds = optional(number, 3600)
-    reserved_concurrency         = optional(number, -1)
-    environment_variables        = optional(map(string), {})
+    indexer = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 30)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
+    api = optional(object({
+      memory_size           = optional(number, 256)
+      timeout               = optional(number, 10)
+      reserved_concurrency  = optional(number, -1)
+      environment_variables = optional(map(string), {})
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.indexer.memory_size >= 128 && var.indexer.memory_size <= 10240
-    error_message = "indexer.memory_size: 128-10240 MB."
+    condition     = alltrue([for f in values(var.functions) : f.memory_size >= 128 && f.memory_size <= 10240 && f.timeout >= 1 && f.timeout <= 900])
+    error_message = "functions.*: memory_size 128-10240 MB, timeout 1-900 seconds."
   }
 
   validation {
-    condition     = var.indexer.timeout >= 1 && var.indexer.timeout <= 900
-    error_message = "indexer.timeout: 1-900 seconds."
+    condition     = length(setintersection(keys(var.functions.indexer.environment_variables), ["TABLE_NAME", "TOMBSTONE_TTL_DAYS", "FETCH_CONTENT_TYPE", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.indexer.environment_variables: TABLE_NAME, TOMBSTONE_TTL_DAYS, FETCH_CONTENT_TYPE and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use tombstone_ttl_days and fetch_content_type."
   }
 
   validation {
-    condition     = length(setintersection(keys(var.indexer.environment_variables), ["TABLE_NAME", "TOMBSTONE_TTL_DAYS", "FETCH_CONTENT_TYPE", "POWERTOOLS_SERVICE_NAME"])) == 0
-    error_message = "indexer.environment_variables: TABLE_NAME, TOMBSTONE_TTL_DAYS, FETCH_CONTENT_TYPE and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use tombstone_ttl_days and fetch_content_type."
+    condition     = length(setintersection(keys(var.functions.api.environment_variables), ["TABLE_NAME", "MAX_PAGE_SIZE", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.api.environment_variables: TABLE_NAME, MAX_PAGE_SIZE and POWERTOOLS_SERVICE_NAME are set by the module from its inputs; use api.max_page_size."
   }
 }
 
 variable "api" {
-  description = "The synchronous query API, on a function URL and a REST API, both requiring SigV4-signed requests (auth_type AWS_IAM, the only value: a public API over the index is not offered)."
+  description = "The synchronous query API (its function: functions.api), on a function URL and a REST API, both requiring SigV4-signed requests (auth_type AWS_IAM, the only value: a public API over the index is not offered)."
   type = object({
     enabled       = optional(bool, true)
     auth_type     = optional(string, "AWS_IAM")
     stage_name    = optional(string, "v1")
-    memory_size   = optional(number, 256)
-    timeout       = optional(number, 10)
     max_page_size = optional(number, 100)
   })
   default = {}
@@ -147,9 +154,16 @@ variable "packages" {
 }
 
 variable "layers" {
-  description = "Layer ARNs for both functions; the handlers need aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the functions need, by purpose. Required: every handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {

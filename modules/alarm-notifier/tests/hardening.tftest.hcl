@@ -7,8 +7,9 @@ mock_provider "aws" {
 }
 
 variables {
+  layers             = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
   name               = "ops"
-  package            = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  packages           = { notifier = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   cpu_alarms         = { instance_ids = ["i-0abc123def4567890"] }
   notification_topic = {}
   webhook            = {}

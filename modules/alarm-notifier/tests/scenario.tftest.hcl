@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "ops"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "ops"
+  packages = { notifier = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   cpu_alarms = {
     instance_ids = ["i-0abc123def4567890", "i-0abc123def4567891"]
     threshold    = 85

@@ -6,7 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "photos"
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1", pillow = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3" }
+  name   = "photos"
   buckets = {
     source      = { name = "photos-uploads-123" }
     destination = { name = "photos-renditions-123" }
@@ -15,7 +16,6 @@ variables {
     renditions = { file = "../lambda-function/tests/fixtures/handler.zip" }
     report     = { file = "../lambda-function/tests/fixtures/handler.zip" }
   }
-  pillow_layer_arn  = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3"
   quarantine_prefix = "quarantine"
 }
 
@@ -56,20 +56,20 @@ run "environment_cannot_redirect_the_renditions" {
   command = plan
 
   variables {
-    processor = { environment_variables = { DESTINATION_BUCKET = "attacker-bucket" } }
+    functions = { renditions = { environment_variables = { DESTINATION_BUCKET = "attacker-bucket" } } }
   }
 
-  expect_failures = [var.processor]
+  expect_failures = [var.functions]
 }
 
 run "reporter_environment_cannot_redirect_the_replica" {
   command = plan
 
   variables {
-    reporter = { environment_variables = { REPLICA_BUCKET = "attacker-bucket" } }
+    functions = { report = { environment_variables = { REPLICA_BUCKET = "attacker-bucket" } } }
   }
 
-  expect_failures = [var.reporter]
+  expect_failures = [var.functions]
 }
 
 run "failure_queue_refuses_plain_http" {

@@ -15,8 +15,7 @@ variables {
     renditions = { file = "../lambda-function/tests/fixtures/handler.zip" }
     report     = { file = "../lambda-function/tests/fixtures/handler.zip" }
   }
-  layers           = ["arn:aws:lambda:us-east-1:123456789012:layer:powertools:1"]
-  pillow_layer_arn = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3"
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1", pillow = "arn:aws:lambda:us-east-1:123456789012:layer:pillow:3" }
 }
 
 run "buckets_are_created_and_only_the_source_notifies" {

@@ -6,7 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "photos"
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name   = "photos"
   buckets = {
     uploads = { name = "photos-uploads-123" }
   }
@@ -65,20 +66,20 @@ run "environment_cannot_switch_the_lookup_behind_iam" {
   command = plan
 
   variables {
-    indexer = { environment_variables = { FETCH_CONTENT_TYPE = "true" } }
+    functions = { indexer = { environment_variables = { FETCH_CONTENT_TYPE = "true" } } }
   }
 
-  expect_failures = [var.indexer]
+  expect_failures = [var.functions]
 }
 
 run "environment_cannot_redirect_the_table" {
   command = plan
 
   variables {
-    indexer = { environment_variables = { TABLE_NAME = "someone-elses-table" } }
+    functions = { indexer = { environment_variables = { TABLE_NAME = "someone-elses-table" } } }
   }
 
-  expect_failures = [var.indexer]
+  expect_failures = [var.functions]
 }
 
 run "customer_key_covers_the_failure_queue" {

@@ -6,6 +6,7 @@ mock_provider "aws" {
 }
 
 variables {
+  layers       = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
   name         = "photos"
   architecture = "arm64"
   buckets = {

@@ -6,7 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
-  name = "photos"
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name   = "photos"
   buckets = {
     uploads = { name = "photos-uploads-123" }
   }
