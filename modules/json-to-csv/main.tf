@@ -158,29 +158,29 @@ module "converter" {
   handler                = "json_to_csv_s3.handler.lambda_handler"
   runtime                = var.runtime
   architecture           = var.architecture
-  memory_size            = var.converter.memory_size
-  timeout                = var.converter.timeout
-  ephemeral_storage_size = var.converter.ephemeral_storage_mb
-  layers                 = var.layers
-  reserved_concurrency   = var.converter.reserved_concurrency
+  memory_size            = var.functions.s3.memory_size
+  timeout                = var.functions.s3.timeout
+  ephemeral_storage_size = var.functions.s3.ephemeral_storage_mb
+  layers                 = [var.layers.powertools]
+  reserved_concurrency   = var.functions.s3.reserved_concurrency
   log_retention_in_days  = var.log_retention_in_days
   tags                   = var.tags
 
   # The module's own variables come last: a caller's environment cannot point the code at what
-  # the role does not allow (var.converter's validation also rejects these keys).
-  environment_variables = merge(var.converter.environment_variables, {
+  # the role does not allow (var.functions' validation also rejects these keys).
+  environment_variables = merge(var.functions.s3.environment_variables, {
     INPUT_BUCKET            = var.input.bucket_name
     INPUT_PREFIX            = var.input.prefix
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.prefix
     QUARANTINE_PREFIX       = var.output.quarantine_prefix
-    MAX_RECORD_CHARS        = tostring(var.converter.max_record_chars)
+    MAX_RECORD_CHARS        = tostring(var.input.max_record_chars)
     POWERTOOLS_SERVICE_NAME = "json-to-csv-s3"
   }, local.csv_environment)
 
   async_invoke = {
-    maximum_retry_attempts       = var.converter.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.converter.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.s3.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.s3.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.s3_failures.arn
   }
 
@@ -274,13 +274,14 @@ module "stream_converter" {
   handler               = "json_to_csv_stream.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.stream.memory_size
-  timeout               = var.stream.timeout
-  layers                = var.layers
+  memory_size           = var.functions.stream.memory_size
+  timeout               = var.functions.stream.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.stream.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = merge(var.stream.environment_variables, {
+  environment_variables = merge(var.functions.stream.environment_variables, {
     OUTPUT_BUCKET           = local.output_bucket
     OUTPUT_PREFIX           = var.output.stream_prefix
     QUARANTINE_PREFIX       = var.output.stream_quarantine_prefix
@@ -299,8 +300,8 @@ resource "aws_lambda_event_source_mapping" "stream" {
   batch_size                         = var.stream.batch_size
   maximum_batching_window_in_seconds = var.stream.maximum_batching_window_in_seconds
   bisect_batch_on_function_error     = var.stream.bisect_batch_on_function_error
-  maximum_retry_attempts             = var.stream.maximum_retry_attempts
-  maximum_record_age_in_seconds      = var.stream.maximum_record_age_in_seconds
+  maximum_retry_attempts             = var.functions.stream.maximum_retry_attempts
+  maximum_record_age_in_seconds      = var.functions.stream.maximum_event_age_in_seconds
   parallelization_factor             = var.stream.parallelization_factor
   function_response_types            = ["ReportBatchItemFailures"]
 

@@ -1,3 +1,35 @@
+# Contract outputs (the top-level README, Module interface): maps keyed by function role.
+output "function_names" {
+  description = "Function names by role: s3 (the S3 converter), stream (the Kinesis converter; absent when the stream path is off)."
+  value       = merge({ s3 = module.converter.function_name }, { for m in module.stream_converter : "stream" => m.function_name })
+}
+
+output "function_arns" {
+  description = "Function ARNs by role: s3, stream (absent when the stream path is off)."
+  value       = merge({ s3 = module.converter.function_arn }, { for m in module.stream_converter : "stream" => m.function_arn })
+}
+
+output "log_group_names" {
+  description = "Log groups by function role: s3, stream (absent when the stream path is off)."
+  value       = merge({ s3 = module.converter.log_group_name }, { for m in module.stream_converter : "stream" => m.log_group_name })
+}
+
+output "role_names" {
+  description = "Execution role names by function role: s3, stream (absent when the stream path is off)."
+  value       = merge({ s3 = module.converter.role_name }, { for m in module.stream_converter : "stream" => m.role_name })
+}
+
+output "on_failure_queue_urls" {
+  description = "On-failure SQS queues by function role: s3 (S3 events the converter failed on after its retries), stream (the event source mapping's on-failure destination; absent when the stream path is off)."
+  value       = merge({ s3 = aws_sqs_queue.s3_failures.url }, { for q in aws_sqs_queue.stream_failures : "stream" => q.url })
+}
+
+output "on_failure_queue_arns" {
+  description = "ARNs of the on-failure queues by function role."
+  value       = merge({ s3 = aws_sqs_queue.s3_failures.arn }, { for q in aws_sqs_queue.stream_failures : "stream" => q.arn })
+}
+
+# Scenario outputs.
 output "input_bucket_name" {
   description = "Bucket where JSON objects arrive (under input_prefix)."
   value       = var.input.bucket_name
@@ -23,24 +55,9 @@ output "prefixes" {
   }
 }
 
-output "converter_function_name" {
-  description = "Name of the S3 converter function."
-  value       = module.converter.function_name
-}
-
-output "converter_log_group_name" {
-  description = "Log group of the S3 converter."
-  value       = module.converter.log_group_name
-}
-
-output "s3_failures_queue_url" {
-  description = "SQS queue receiving S3 events the converter failed on after its retries."
-  value       = aws_sqs_queue.s3_failures.url
-}
-
 output "stream_name" {
   description = "Name of the Kinesis stream (null when the stream path is off)."
-  value       = var.stream.enabled ? element(split("/", local.stream_arn), 1) : null
+  value       = local.stream_arn == null ? null : element(split("/", local.stream_arn), 1)
 }
 
 output "stream_arn" {
@@ -48,17 +65,7 @@ output "stream_arn" {
   value       = local.stream_arn
 }
 
-output "stream_function_name" {
-  description = "Name of the stream converter function (null when the stream path is off)."
-  value       = var.stream.enabled ? module.stream_converter[0].function_name : null
-}
-
-output "stream_failures_queue_url" {
-  description = "SQS on-failure destination of the event source mapping (null when off)."
-  value       = var.stream.enabled ? aws_sqs_queue.stream_failures[0].url : null
-}
-
 output "event_source_mapping_uuid" {
   description = "UUID of the Kinesis event source mapping (null when off)."
-  value       = var.stream.enabled ? aws_lambda_event_source_mapping.stream[0].uuid : null
+  value       = one(aws_lambda_event_source_mapping.stream[*].uuid)
 }

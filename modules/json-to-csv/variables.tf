@@ -16,11 +16,18 @@ variable "input" {
     force_destroy = optional(bool, false)
     versioning    = optional(bool, true)
     prefix        = optional(string, "incoming/")
+    # The largest single record of an S3 object, in characters (memory scales with it).
+    max_record_chars = optional(number, 8388608)
   })
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.input.bucket_name)) && !can(regex("\\.\\.", var.input.bucket_name))
     error_message = "input.bucket_name: S3 bucket names are 3-63 characters of lower-case letters, digits, '.' and '-', starting and ending with a letter or digit."
+  }
+
+  validation {
+    condition     = var.input.max_record_chars >= 1024 && floor(var.input.max_record_chars) == var.input.max_record_chars
+    error_message = "input.max_record_chars: a whole number >= 1024 (the largest single record, in characters; memory scales with it)."
   }
 }
 
@@ -57,7 +64,7 @@ variable "output" {
 }
 
 variable "columns" {
-  description = "Explicit CSV columns (dotted names of flattened fields), in order; other fields are dropped. [] = the union of the records' columns in first-seen order, at most csv.max_columns (the S3 path then spools the rows to /tmp until the last record fixes the header: see converter.ephemeral_storage_mb)."
+  description = "Explicit CSV columns (dotted names of flattened fields), in order; other fields are dropped. [] = the union of the records' columns in first-seen order, at most csv.max_columns (the S3 path then spools the rows to /tmp until the last record fixes the header: see functions.s3.ephemeral_storage_mb)."
   type        = list(string)
   default     = []
 
@@ -81,38 +88,58 @@ variable "csv" {
   }
 }
 
-variable "converter" {
-  description = "The S3 converter function (invoked asynchronously by S3 notifications)."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `s3`, the S3 converter, invoked asynchronously by S3 notifications (after `maximum_retry_attempts` retries or `maximum_event_age_in_seconds` the event goes to its on-failure queue; `ephemeral_storage_mb` sizes /tmp, which must hold the largest CSV when columns = []); `stream`, the Kinesis converter, invoked by the event source mapping (`maximum_retry_attempts` -1 (forever) to 10000 and `maximum_event_age_in_seconds` -1 or 60-604800 are the mapping's retry and record-age limits; then the batch's metadata goes to its on-failure queue)."
   type = object({
-    memory_size                  = optional(number, 512)
-    timeout                      = optional(number, 300)
-    maximum_retry_attempts       = optional(number, 2)
-    maximum_event_age_in_seconds = optional(number, 3600)
-    reserved_concurrency         = optional(number, -1)
-    max_record_chars             = optional(number, 8388608)
-    ephemeral_storage_mb         = optional(number, 2048)
-    environment_variables        = optional(map(string), {})
+    s3 = optional(object({
+      memory_size                  = optional(number, 512)
+      timeout                      = optional(number, 300)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number, 3600)
+      ephemeral_storage_mb         = optional(number, 2048)
+    }), {})
+    stream = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 60)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 5)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.converter.ephemeral_storage_mb >= 512 && var.converter.ephemeral_storage_mb <= 10240 && floor(var.converter.ephemeral_storage_mb) == var.converter.ephemeral_storage_mb
-    error_message = "converter.ephemeral_storage_mb: a whole number from 512 to 10240 (/tmp must hold the largest CSV when columns = [])."
+    condition     = var.functions.s3.ephemeral_storage_mb >= 512 && var.functions.s3.ephemeral_storage_mb <= 10240 && floor(var.functions.s3.ephemeral_storage_mb) == var.functions.s3.ephemeral_storage_mb
+    error_message = "functions.s3.ephemeral_storage_mb: a whole number from 512 to 10240 (/tmp must hold the largest CSV when columns = [])."
   }
 
   validation {
-    condition     = var.converter.max_record_chars >= 1024 && floor(var.converter.max_record_chars) == var.converter.max_record_chars
-    error_message = "converter.max_record_chars: a whole number >= 1024 (the largest single record, in characters; memory scales with it)."
+    condition     = length(setintersection(keys(var.functions.s3.environment_variables), ["INPUT_BUCKET", "INPUT_PREFIX", "OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "MAX_RECORD_CHARS", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.s3.environment_variables: INPUT_*, OUTPUT_*, QUARANTINE_PREFIX, CSV_COLUMNS, MAX_RECORD_CHARS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use input, output and columns."
   }
 
   validation {
-    condition     = length(setintersection(keys(var.converter.environment_variables), ["INPUT_BUCKET", "INPUT_PREFIX", "OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "MAX_RECORD_CHARS", "POWERTOOLS_SERVICE_NAME"])) == 0
-    error_message = "converter.environment_variables: INPUT_*, OUTPUT_*, QUARANTINE_PREFIX, CSV_COLUMNS, MAX_RECORD_CHARS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use input, output, columns and converter.max_record_chars."
+    condition     = length(setintersection(keys(var.functions.stream.environment_variables), ["OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.stream.environment_variables: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use output and columns."
+  }
+
+  validation {
+    condition     = var.functions.stream.maximum_retry_attempts >= -1 && var.functions.stream.maximum_retry_attempts <= 10000
+    error_message = "functions.stream.maximum_retry_attempts: -1 (forever) to 10000 (Kinesis event source mapping)."
+  }
+
+  validation {
+    condition     = var.functions.stream.maximum_event_age_in_seconds == -1 || (var.functions.stream.maximum_event_age_in_seconds >= 60 && var.functions.stream.maximum_event_age_in_seconds <= 604800)
+    error_message = "functions.stream.maximum_event_age_in_seconds: -1 (forever) or 60-604800 (the mapping's maximum record age)."
   }
 }
 
 variable "stream" {
-  description = "The Kinesis path. enabled = false deploys only the S3 path. stream_arn = null creates a stream (shard_count, retention_hours); else that stream is consumed. The event source mapping settings map 1:1 to aws_lambda_event_source_mapping."
+  description = "The Kinesis path. enabled = false deploys only the S3 path. stream_arn = null creates a stream (shard_count, retention_hours); else that stream is consumed. The event source mapping settings map 1:1 to aws_lambda_event_source_mapping (its retry and record-age limits are functions.stream.maximum_retry_attempts and maximum_event_age_in_seconds)."
   type = object({
     enabled                            = optional(bool, true)
     stream_arn                         = optional(string)
@@ -122,12 +149,7 @@ variable "stream" {
     batch_size                         = optional(number, 500)
     maximum_batching_window_in_seconds = optional(number, 5)
     bisect_batch_on_function_error     = optional(bool, true)
-    maximum_retry_attempts             = optional(number, 5)
-    maximum_record_age_in_seconds      = optional(number, 3600)
     parallelization_factor             = optional(number, 1)
-    memory_size                        = optional(number, 256)
-    timeout                            = optional(number, 60)
-    environment_variables              = optional(map(string), {})
   })
   default = {}
 
@@ -142,16 +164,6 @@ variable "stream" {
   }
 
   validation {
-    condition     = var.stream.maximum_retry_attempts >= -1 && var.stream.maximum_retry_attempts <= 10000
-    error_message = "stream.maximum_retry_attempts: -1 (forever) to 10000."
-  }
-
-  validation {
-    condition     = var.stream.maximum_record_age_in_seconds == -1 || (var.stream.maximum_record_age_in_seconds >= 60 && var.stream.maximum_record_age_in_seconds <= 604800)
-    error_message = "stream.maximum_record_age_in_seconds: -1 (forever) or 60-604800."
-  }
-
-  validation {
     condition     = contains(["TRIM_HORIZON", "LATEST"], var.stream.starting_position)
     error_message = "stream.starting_position: TRIM_HORIZON or LATEST."
   }
@@ -162,18 +174,13 @@ variable "stream" {
   }
 
   validation {
-    condition     = length(setintersection(keys(var.stream.environment_variables), ["OUTPUT_BUCKET", "OUTPUT_PREFIX", "QUARANTINE_PREFIX", "CSV_COLUMNS", "POWERTOOLS_SERVICE_NAME"])) == 0
-    error_message = "stream.environment_variables: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use output and columns."
-  }
-
-  validation {
     condition     = var.stream.stream_arn == null || can(regex("^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]+$", coalesce(var.stream.stream_arn, "x")))
     error_message = "stream.stream_arn: null or a Kinesis stream ARN (arn:aws:kinesis:<region>:<account>:stream/<name>)."
   }
 }
 
 variable "packages" {
-  description = "The functions' zips: `s3` (functions/json_to_csv_s3), `stream` (functions/json_to_csv_stream); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+  description = "The functions' zips, by role: `s3` (functions/json_to_csv_s3), `stream` (functions/json_to_csv_stream); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
     s3 = object({
       file = optional(string)
@@ -202,9 +209,16 @@ variable "packages" {
 }
 
 variable "layers" {
-  description = "Layer ARNs for both functions; the handlers need aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the functions need, by purpose. Required: every handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {

@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name  = "orders"
-  input = { bucket_name = "orders-in-123" }
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name   = "orders"
+  input  = { bucket_name = "orders-in-123" }
   packages = {
     s3     = { file = "../lambda-function/tests/fixtures/handler.zip" }
     stream = { file = "../lambda-function/tests/fixtures/handler.zip" }
@@ -65,20 +66,20 @@ run "environment_cannot_redirect_the_output" {
   command = plan
 
   variables {
-    converter = { environment_variables = { OUTPUT_BUCKET = "attacker-bucket" } }
+    functions = { s3 = { environment_variables = { OUTPUT_BUCKET = "attacker-bucket" } } }
   }
 
-  expect_failures = [var.converter]
+  expect_failures = [var.functions]
 }
 
 run "stream_environment_cannot_redirect_the_output" {
   command = plan
 
   variables {
-    stream = { environment_variables = { OUTPUT_PREFIX = "elsewhere/" } }
+    functions = { stream = { environment_variables = { OUTPUT_PREFIX = "elsewhere/" } } }
   }
 
-  expect_failures = [var.stream]
+  expect_failures = [var.functions]
 }
 
 run "queues_refuse_plain_http" {

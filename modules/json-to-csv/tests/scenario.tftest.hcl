@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name  = "orders"
-  input = { bucket_name = "orders-in-123" }
+  layers = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name   = "orders"
+  input  = { bucket_name = "orders-in-123" }
   packages = {
     s3     = { file = "../lambda-function/tests/fixtures/handler.zip" }
     stream = { file = "../lambda-function/tests/fixtures/handler.zip" }
@@ -63,7 +64,7 @@ run "csv_safety_settings_are_inputs" {
   variables {
     columns   = ["id", "customer.name"]
     csv       = { neutralise_formulas = false, max_columns = 50 }
-    converter = { ephemeral_storage_mb = 10240 }
+    functions = { s3 = { ephemeral_storage_mb = 10240 } }
   }
 
   assert {
@@ -100,10 +101,10 @@ run "rejects_tmp_below_lambda_minimum" {
   command = plan
 
   variables {
-    converter = { ephemeral_storage_mb = 256 }
+    functions = { s3 = { ephemeral_storage_mb = 256 } }
   }
 
-  expect_failures = [var.converter]
+  expect_failures = [var.functions]
 }
 
 run "stream_path_can_be_disabled" {
