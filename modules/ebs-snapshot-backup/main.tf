@@ -121,9 +121,9 @@ locals {
     }],
   )
 
-  # The module's own variables come last (and var.function's validation rejects them): the
+  # The module's own variables come last (and var.functions' validation rejects them): the
   # code cannot be pointed at regions or tags the role does not cover.
-  environment = merge(var.function.environment_variables, {
+  environment = merge(var.functions.backup.environment_variables, {
     BACKUP_NAME             = var.name
     REGIONS                 = var.regions == null ? "" : join(",", var.regions)
     INCLUDE_IN_USE          = tostring(var.selection.include_in_use)
@@ -178,22 +178,22 @@ module "function" {
 
   name                  = var.name
   description           = "EBS snapshot backup ${var.name}: ${var.schedule.expression}"
-  package               = var.package
+  package               = var.packages.backup
   handler               = "ebs_snapshot_backup.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.function.memory_size
-  timeout               = var.function.timeout
-  reserved_concurrency  = var.function.reserved_concurrency
-  layers                = var.layers
+  memory_size           = var.functions.backup.memory_size
+  timeout               = var.functions.backup.timeout
+  reserved_concurrency  = var.functions.backup.reserved_concurrency
+  layers                = [var.layers.powertools]
   log_retention_in_days = var.log_retention_in_days
   environment_variables = local.environment
   policy_statements     = local.policy_statements
   tags                  = var.tags
 
   async_invoke = {
-    maximum_retry_attempts       = var.function.maximum_retry_attempts
-    maximum_event_age_in_seconds = var.function.maximum_event_age_in_seconds
+    maximum_retry_attempts       = var.functions.backup.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.backup.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.on_failure.arn
   }
 }

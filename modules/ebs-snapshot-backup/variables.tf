@@ -119,59 +119,71 @@ variable "snapshot_tags" {
   }
 }
 
-variable "function" {
-  description = "Settings of the backup function. A run over many regions is long: default 15 min timeout. maximum_retry_attempts: asynchronous retries of a failed run (safe: a retry in the same window creates nothing twice). reserved_concurrency 1 keeps two runs from overlapping (-1 = unreserved)."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `backup`, invoked asynchronously by the schedule rule. A run over many regions is long: default 15 min timeout. maximum_retry_attempts: asynchronous retries of a failed run (safe: a retry in the same window creates nothing twice). reserved_concurrency 1 keeps two runs from overlapping (-1 = unreserved)."
   type = object({
-    memory_size                  = optional(number, 512)
-    timeout                      = optional(number, 900)
-    maximum_retry_attempts       = optional(number, 1)
-    maximum_event_age_in_seconds = optional(number, 3600)
-    reserved_concurrency         = optional(number, 1)
-    environment_variables        = optional(map(string), {})
+    backup = optional(object({
+      memory_size                  = optional(number, 512)
+      timeout                      = optional(number, 900)
+      maximum_retry_attempts       = optional(number, 1)
+      maximum_event_age_in_seconds = optional(number, 3600)
+      reserved_concurrency         = optional(number, 1)
+      environment_variables        = optional(map(string), {})
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.function.timeout >= 60 && var.function.timeout <= 900
-    error_message = "function.timeout: 60-900 seconds (a multi-region run needs time)."
+    condition     = var.functions.backup.timeout >= 60 && var.functions.backup.timeout <= 900
+    error_message = "functions.backup.timeout: 60-900 seconds (a multi-region run needs time)."
   }
 
   validation {
-    condition = length(setintersection(keys(var.function.environment_variables), [
+    condition = length(setintersection(keys(var.functions.backup.environment_variables), [
       "BACKUP_NAME", "REGIONS", "INCLUDE_IN_USE", "TARGET_TAGS", "EXCLUDE_TAGS", "RETENTION_DAYS", "RETENTION_COUNT",
       "WINDOW_MINUTES", "COPY_REGION", "COPY_WAIT_SECONDS", "COPY_VOLUME_TAGS", "SNAPSHOT_TAGS", "POWERTOOLS_SERVICE_NAME",
     ])) == 0
-    error_message = "function.environment_variables: BACKUP_NAME, REGIONS, COPY_*, RETENTION_*, the selection and tag variables and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use name, regions, selection, retention, copy, copy_volume_tags and snapshot_tags."
+    error_message = "functions.backup.environment_variables: BACKUP_NAME, REGIONS, COPY_*, RETENTION_*, the selection and tag variables and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use name, regions, selection, retention, copy, copy_volume_tags and snapshot_tags."
   }
 
   validation {
-    condition     = var.function.memory_size >= 128 && var.function.memory_size <= 10240
-    error_message = "function.memory_size: 128-10240 MB."
+    condition     = var.functions.backup.memory_size >= 128 && var.functions.backup.memory_size <= 10240
+    error_message = "functions.backup.memory_size: 128-10240 MB."
   }
 }
 
-variable "package" {
-  description = "The function's zip (functions/ebs_snapshot_backup), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+variable "packages" {
+  description = "The functions' zips, by role: `backup` (functions/ebs_snapshot_backup); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    file = optional(string)
-    s3 = optional(object({
-      bucket  = string
-      key     = string
-      version = optional(string)
-      sha256  = string
-    }))
+    backup = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
 
   validation {
-    condition     = (var.package.file == null) != (var.package.s3 == null)
-    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
   }
 }
 
 variable "layers" {
-  description = "Layer ARNs; the handler needs aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the function needs, by purpose. Required: the handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {

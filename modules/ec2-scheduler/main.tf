@@ -78,29 +78,31 @@ module "function" {
 
   name                  = var.name
   description           = "Starts/stops EC2 instances tagged ${var.tag_key}=<schedule> in ${join(", ", local.regions)}"
-  package               = var.package
+  package               = var.packages.scheduler
   handler               = "ec2_scheduler.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.memory_size
-  timeout               = var.timeout
-  layers                = var.layers
+  memory_size           = var.functions.scheduler.memory_size
+  timeout               = var.functions.scheduler.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.scheduler.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = {
+  # The module's own variables come last (and var.functions' validation rejects them).
+  environment_variables = merge(var.functions.scheduler.environment_variables, {
     SCHEDULER_CONFIG        = local.scheduler_config
     ENFORCED                = tostring(var.enforced)
     DRY_RUN                 = tostring(var.dry_run)
     RUN_INTERVAL_MINUTES    = tostring(local.interval_minutes)
     POWERTOOLS_SERVICE_NAME = "ec2-scheduler"
-  }
+  })
 
   # A retried run replays its event's moment; one older than an interval would act on a stale
   # desired state, so it is dropped and the next scheduled run takes over.
   async_invoke = {
-    maximum_retry_attempts       = var.maximum_retry_attempts
-    maximum_event_age_in_seconds = max(60, local.interval_minutes * 60)
+    maximum_retry_attempts       = var.functions.scheduler.maximum_retry_attempts
+    maximum_event_age_in_seconds = coalesce(var.functions.scheduler.maximum_event_age_in_seconds, max(60, local.interval_minutes * 60))
   }
 
   policy_statements = local.policy_statements

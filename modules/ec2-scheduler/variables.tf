@@ -3,33 +3,42 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_-]{1,64}$", var.name))
-    error_message = "name: must be 1-64 characters of A-Z, a-z, 0-9, '-' or '_' (Lambda function name rule)."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name: 2-41 characters of lower-case letters, digits and '-', starting with a letter."
   }
 }
 
-variable "package" {
-  description = "The function's zip (functions/ec2_scheduler), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+variable "packages" {
+  description = "The functions' zips, by role: `scheduler` (functions/ec2_scheduler); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    file = optional(string)
-    s3 = optional(object({
-      bucket  = string
-      key     = string
-      version = optional(string)
-      sha256  = string
-    }))
+    scheduler = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
 
   validation {
-    condition     = (var.package.file == null) != (var.package.s3 == null)
-    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
   }
 }
 
 variable "layers" {
-  description = "Layer version ARNs; the handler needs aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the function needs, by purpose. Required: the handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {
@@ -187,22 +196,25 @@ variable "kms_key_arns" {
   }
 }
 
-variable "timeout" {
-  description = "Function timeout in seconds (Describe per region, then one Start/Stop call per instance)."
-  type        = number
-  default     = 120
-}
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `scheduler`, invoked asynchronously by the rate rule. Its timeout covers a Describe per region, then one Start/Stop call per instance. `maximum_retry_attempts`: retries of a failed run (the run is idempotent for its event time); `maximum_event_age_in_seconds` null = one reconcile interval (a retried run older than that would act on a stale desired state, so it is dropped and the next scheduled run takes over)."
+  type = object({
+    scheduler = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 120)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 2)
+      maximum_event_age_in_seconds = optional(number)
+    }), {})
+  })
+  default  = {}
+  nullable = false
 
-variable "memory_size" {
-  description = "Function memory in MB."
-  type        = number
-  default     = 256
-}
-
-variable "maximum_retry_attempts" {
-  description = "Asynchronous retries of a failed run (the run is idempotent for its event time)."
-  type        = number
-  default     = 2
+  validation {
+    condition     = length(setintersection(keys(var.functions.scheduler.environment_variables), ["SCHEDULER_CONFIG", "ENFORCED", "DRY_RUN", "RUN_INTERVAL_MINUTES", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.scheduler.environment_variables: SCHEDULER_CONFIG, ENFORCED, DRY_RUN, RUN_INTERVAL_MINUTES and POWERTOOLS_SERVICE_NAME are set by the module from its inputs; use schedules, instances, enforced, dry_run and schedule_expression."
+  }
 }
 
 variable "log_retention_in_days" {

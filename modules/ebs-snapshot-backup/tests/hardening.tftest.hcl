@@ -6,9 +6,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "nightly"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
-  regions = ["eu-west-1", "us-east-1"]
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "nightly"
+  packages = { backup = { file = "../lambda-function/tests/fixtures/handler.zip" } }
+  regions  = ["eu-west-1", "us-east-1"]
 }
 
 run "copy_tags_only_when_copying" {
@@ -94,10 +95,10 @@ run "environment_cannot_widen_the_regions" {
   command = plan
 
   variables {
-    function = { environment_variables = { REGIONS = "ap-south-1" } }
+    functions = { backup = { environment_variables = { REGIONS = "ap-south-1" } } }
   }
 
-  expect_failures = [var.function]
+  expect_failures = [var.functions]
 }
 
 run "failure_queue_refuses_plain_http" {

@@ -6,9 +6,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "nightly"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
-  regions = ["eu-west-1", "us-east-1"]
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "nightly"
+  packages = { backup = { file = "../lambda-function/tests/fixtures/handler.zip" } }
+  regions  = ["eu-west-1", "us-east-1"]
 }
 
 run "defaults_daily_in_use_seven_days" {

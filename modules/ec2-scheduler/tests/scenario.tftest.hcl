@@ -7,8 +7,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "ec2-scheduler"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "ec2-scheduler"
+  packages = { scheduler = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   schedules = {
     office-hours = {
       time_zone = "Europe/Berlin"
