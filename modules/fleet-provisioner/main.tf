@@ -178,21 +178,23 @@ module "function" {
 
   name                  = var.name
   description           = "Reconciles the EC2 fleet in ${local.parameter_name} (owner tag ${local.owner_tag_key}=${local.owner})"
-  package               = var.package
+  package               = var.packages.provisioner
   handler               = "fleet_provisioner.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  timeout               = var.timeout
-  layers                = var.layers
-  reserved_concurrency  = var.reserved_concurrency
+  memory_size           = var.functions.provisioner.memory_size
+  timeout               = var.functions.provisioner.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.provisioner.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
-  environment_variables = local.environment
+  # The module's own variables come last (and var.functions' validation rejects them).
+  environment_variables = merge(var.functions.provisioner.environment_variables, local.environment)
 
   async_invoke = {
-    maximum_retry_attempts       = var.maximum_retry_attempts
-    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = var.functions.provisioner.maximum_retry_attempts
+    maximum_event_age_in_seconds = var.functions.provisioner.maximum_event_age_in_seconds
   }
 
   policy_statements = local.policy_statements

@@ -1,23 +1,40 @@
-output "function_name" {
-  description = "Name of the provisioner function (invoke it with {\"action\": \"reconcile\" | \"plan\" | \"teardown\"})."
-  value       = module.function.function_name
+# Contract outputs (the top-level README, Module interface): maps keyed by function role.
+output "function_names" {
+  description = "Function names by role: provisioner (invoke it with {\"action\": \"reconcile\" | \"plan\" | \"teardown\"})."
+  value       = { provisioner = module.function.function_name }
 }
 
-output "function_arn" {
-  description = "ARN of the provisioner function."
-  value       = module.function.function_arn
+output "function_arns" {
+  description = "Function ARNs by role: provisioner."
+  value       = { provisioner = module.function.function_arn }
 }
 
-output "role_name" {
-  description = "Name of the function's execution role."
-  value       = module.function.role_name
+output "log_group_names" {
+  description = "Log groups by function role: provisioner."
+  value       = { provisioner = module.function.log_group_name }
 }
 
-output "log_group_name" {
-  description = "Log group of the provisioner."
-  value       = module.function.log_group_name
+output "role_names" {
+  description = "Execution role names by function role: provisioner."
+  value       = { provisioner = module.function.role_name }
 }
 
+output "on_failure_queue_urls" {
+  description = "On-failure SQS queues by function role: none (a failed run is reported in its log and superseded by the next scheduled one)."
+  value       = {}
+}
+
+output "on_failure_queue_arns" {
+  description = "ARNs of the on-failure queues by function role: none."
+  value       = {}
+}
+
+output "schedule_names" {
+  description = "EventBridge schedules by purpose: reconcile, teardown (each absent when not scheduled)."
+  value       = { for k, r in aws_cloudwatch_event_rule.schedule : k => r.name }
+}
+
+# Scenario outputs.
 output "parameter_name" {
   description = "SSM parameter holding the fleet document."
   value       = local.parameter_name
@@ -31,11 +48,6 @@ output "parameter_tier" {
 output "owner_tag" {
   description = "The tag (key and value) on every instance the provisioner owns."
   value       = { key = local.owner_tag_key, value = local.owner }
-}
-
-output "schedule_rule_names" {
-  description = "EventBridge rule names by action (reconcile, teardown); absent when not scheduled."
-  value       = { for k, r in aws_cloudwatch_event_rule.schedule : k => r.name }
 }
 
 output "policy_statements" {

@@ -140,28 +140,37 @@ variable "allowed_launch" {
   }
 }
 
-variable "package" {
-  description = "The function's zip (functions/fleet_provisioner), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+variable "packages" {
+  description = "The functions' zips, by role: `provisioner` (functions/fleet_provisioner); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    file = optional(string)
-    s3 = optional(object({
-      bucket  = string
-      key     = string
-      version = optional(string)
-      sha256  = string
-    }))
+    provisioner = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
 
   validation {
-    condition     = (var.package.file == null) != (var.package.s3 == null)
-    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
   }
 }
 
 variable "layers" {
-  description = "Layer ARNs; the handler needs aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the function needs, by purpose. Required: the handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {
@@ -181,22 +190,25 @@ variable "runtime" {
   default     = "python3.12"
 }
 
-variable "timeout" {
-  description = "Function timeout in seconds; one RunInstances call per instance, so allow a second or two per instance."
-  type        = number
-  default     = 120
-}
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `provisioner`, invoked asynchronously by the schedule rules. timeout: one RunInstances call per instance, so allow a second or two per instance. maximum_retry_attempts (0-2): a retry reuses the request id, hence the same ClientTokens. reserved_concurrency 1 (default) keeps a scheduled run and a manual invoke from reconciling at the same time; -1 = unreserved."
+  type = object({
+    provisioner = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 120)
+      reserved_concurrency         = optional(number, 1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 1)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
+  })
+  default  = {}
+  nullable = false
 
-variable "maximum_retry_attempts" {
-  description = "Asynchronous retries of a failed scheduled run (0-2). A retry reuses the request id, hence the same ClientTokens."
-  type        = number
-  default     = 1
-}
-
-variable "reserved_concurrency" {
-  description = "Reserved concurrency. 1 (default) keeps a scheduled run and a manual invoke from reconciling at the same time; -1 = unreserved."
-  type        = number
-  default     = 1
+  validation {
+    condition     = length(setintersection(keys(var.functions.provisioner.environment_variables), ["FLEET_PARAMETER_NAME", "FLEET_OWNER", "OWNER_TAG_KEY", "SPEC_TAG_KEY", "INDEX_TAG_KEY", "MAX_INSTANCES", "INSTANCE_TAGS", "ALLOWED_INSTANCE_TYPES", "POWERTOOLS_SERVICE_NAME"])) == 0
+    error_message = "functions.provisioner.environment_variables: FLEET_*, *_TAG_KEY, MAX_INSTANCES, INSTANCE_TAGS, ALLOWED_INSTANCE_TYPES and POWERTOOLS_SERVICE_NAME are set by the module from its inputs (the role's permissions follow them); use parameter, owner, max_instances, instance_tags and allowed_launch."
+  }
 }
 
 variable "log_retention_in_days" {

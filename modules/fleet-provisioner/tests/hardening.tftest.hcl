@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "ops-fleet"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "ops-fleet"
+  packages = { provisioner = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   fleet = [
     {
       name               = "web"

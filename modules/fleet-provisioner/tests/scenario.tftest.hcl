@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
-  name    = "ops-fleet"
-  package = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
+  name     = "ops-fleet"
+  packages = { provisioner = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   fleet = [
     {
       name               = "web"
@@ -179,7 +180,7 @@ run "no_schedule_when_null" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_event_rule.schedule) == 0 && output.schedule_rule_names == {}
+    condition     = length(aws_cloudwatch_event_rule.schedule) == 0 && output.schedule_names == {}
     error_message = "schedule_expression = null creates no rule"
   }
 }
