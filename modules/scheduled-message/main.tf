@@ -79,17 +79,20 @@ module "function" {
 
   name                  = "${var.name}-sender"
   description           = "Sends the scheduled messages of ${aws_dynamodb_table.recipients.name}"
-  package               = var.package
+  package               = var.packages.sender
   handler               = "scheduled_message.handler.lambda_handler"
   runtime               = var.runtime
   architecture          = var.architecture
-  memory_size           = var.function.memory_size
-  timeout               = var.function.timeout
-  layers                = var.layers
+  memory_size           = var.functions.sender.memory_size
+  timeout               = var.functions.sender.timeout
+  layers                = [var.layers.powertools]
+  reserved_concurrency  = var.functions.sender.reserved_concurrency
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags
 
+  # The module's own variables come last (and var.functions' validation rejects them).
   environment_variables = merge(
+    var.functions.sender.environment_variables,
     {
       POWERTOOLS_SERVICE_NAME = "scheduled-message"
       TABLE_NAME              = aws_dynamodb_table.recipients.name
@@ -104,7 +107,7 @@ module "function" {
   # Scheduler retries the run itself; a Lambda-level retry on top would only repeat them.
   async_invoke = {
     maximum_retry_attempts       = 0
-    maximum_event_age_in_seconds = var.schedule.maximum_event_age_in_seconds
+    maximum_event_age_in_seconds = var.functions.sender.maximum_event_age_in_seconds
     on_failure_destination       = aws_sqs_queue.failures.arn
   }
 
@@ -207,8 +210,8 @@ resource "aws_scheduler_schedule" "daily" {
     input = "{\"scheduled_time\": \"<aws.scheduler.scheduled-time>\", \"schedule_arn\": \"<aws.scheduler.schedule-arn>\", \"execution_id\": \"<aws.scheduler.execution-id>\"}"
 
     retry_policy {
-      maximum_retry_attempts       = var.schedule.maximum_retry_attempts
-      maximum_event_age_in_seconds = var.schedule.maximum_event_age_in_seconds
+      maximum_retry_attempts       = var.functions.sender.maximum_retry_attempts
+      maximum_event_age_in_seconds = var.functions.sender.maximum_event_age_in_seconds
     }
 
     dead_letter_config {

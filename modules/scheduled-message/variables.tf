@@ -8,28 +8,37 @@ variable "name" {
   }
 }
 
-variable "package" {
-  description = "The function's zip (functions/scheduled_message), exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
+variable "packages" {
+  description = "The functions' zips, by role: `sender` (functions/scheduled_message); each exactly one of `file` (a local path, e.g. built by `make build`) or `s3` (`bucket`, `key`, optional `version`, hex `sha256`: a released artifact in your bucket). See modules/lambda-function."
   type = object({
-    file = optional(string)
-    s3 = optional(object({
-      bucket  = string
-      key     = string
-      version = optional(string)
-      sha256  = string
-    }))
+    sender = object({
+      file = optional(string)
+      s3 = optional(object({
+        bucket  = string
+        key     = string
+        version = optional(string)
+        sha256  = string
+      }))
+    })
   })
 
   validation {
-    condition     = (var.package.file == null) != (var.package.s3 == null)
-    error_message = "package: set exactly one of file (a local zip) or s3 (an object in an artifact bucket)."
+    condition     = alltrue([for p in values(var.packages) : (p.file == null) != (p.s3 == null)])
+    error_message = "packages: set exactly one of file (a local zip) or s3 (an object in an artifact bucket) for each function."
   }
 }
 
 variable "layers" {
-  description = "Layer version ARNs for the function; the handler needs aws-lambda-powertools."
-  type        = list(string)
-  default     = []
+  description = "Layer version ARNs the function needs, by purpose. Required: the handler imports it. `powertools`: aws-lambda-powertools built for the runtime and architecture (`make build`: build/<architecture>/layers/powertools.zip)."
+  type = object({
+    powertools = string
+  })
+  nullable = false
+
+  validation {
+    condition     = alltrue([for arn in values(var.layers) : can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", arn))])
+    error_message = "layers: each must be a layer version ARN (arn:aws:lambda:<region>:<account>:layer:<name>:<version>)."
+  }
 }
 
 variable "architecture" {
@@ -50,13 +59,11 @@ variable "runtime" {
 }
 
 variable "schedule" {
-  description = "The daily run: at `time` (HH:MM, 24 h) in `time_zone` (IANA name; EventBridge Scheduler follows its daylight-saving changes). Recipients without their own time_zone use `time_zone` too. Scheduler retries a failed invocation up to `maximum_retry_attempts` times within `maximum_event_age_in_seconds`, then sends the event to the failure queue. `enabled = false` keeps the schedule but pauses it."
+  description = "The daily run: at `time` (HH:MM, 24 h) in `time_zone` (IANA name; EventBridge Scheduler follows its daylight-saving changes). Recipients without their own time_zone use `time_zone` too. Its retries are functions.sender's. `enabled = false` keeps the schedule but pauses it."
   type = object({
-    time                         = optional(string, "12:00")
-    time_zone                    = optional(string, "UTC")
-    enabled                      = optional(bool, true)
-    maximum_retry_attempts       = optional(number, 3)
-    maximum_event_age_in_seconds = optional(number, 3600)
+    time      = optional(string, "12:00")
+    time_zone = optional(string, "UTC")
+    enabled   = optional(bool, true)
   })
   default = {}
 
@@ -70,10 +77,6 @@ variable "schedule" {
     error_message = "schedule.time_zone: an IANA time zone name such as Europe/London or UTC."
   }
 
-  validation {
-    condition     = var.schedule.maximum_retry_attempts >= 0 && var.schedule.maximum_retry_attempts <= 185 && var.schedule.maximum_event_age_in_seconds >= 60 && var.schedule.maximum_event_age_in_seconds <= 86400
-    error_message = "schedule: maximum_retry_attempts 0-185 and maximum_event_age_in_seconds 60-86400 (EventBridge Scheduler limits)."
-  }
 }
 
 variable "sender" {
@@ -130,17 +133,34 @@ variable "deletion_protection" {
   default     = true
 }
 
-variable "function" {
-  description = "Settings of the message function. The whole table is scanned each run: the default timeout suits thousands of recipients."
+variable "functions" {
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `sender`, invoked by the daily EventBridge Scheduler schedule. The whole table is scanned each run: the default timeout suits thousands of recipients. maximum_retry_attempts (0-185) and maximum_event_age_in_seconds (60-86400) are the schedule's retry policy (Lambda does not retry on top of it); then the event goes to the failure queue."
   type = object({
-    memory_size = optional(number, 256)
-    timeout     = optional(number, 120)
+    sender = optional(object({
+      memory_size                  = optional(number, 256)
+      timeout                      = optional(number, 120)
+      reserved_concurrency         = optional(number, -1)
+      environment_variables        = optional(map(string), {})
+      maximum_retry_attempts       = optional(number, 3)
+      maximum_event_age_in_seconds = optional(number, 3600)
+    }), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
-    condition     = var.function.timeout >= 10 && var.function.timeout <= 900
-    error_message = "function.timeout: 10-900 seconds."
+    condition     = var.functions.sender.timeout >= 10 && var.functions.sender.timeout <= 900
+    error_message = "functions.sender.timeout: 10-900 seconds."
+  }
+
+  validation {
+    condition     = var.functions.sender.maximum_retry_attempts >= 0 && var.functions.sender.maximum_retry_attempts <= 185 && var.functions.sender.maximum_event_age_in_seconds >= 60 && var.functions.sender.maximum_event_age_in_seconds <= 86400
+    error_message = "functions.sender: maximum_retry_attempts 0-185 and maximum_event_age_in_seconds 60-86400 (EventBridge Scheduler limits)."
+  }
+
+  validation {
+    condition     = length(setintersection(keys(var.functions.sender.environment_variables), ["POWERTOOLS_SERVICE_NAME", "TABLE_NAME", "SENDER", "SUBJECT_TEMPLATE", "BODY_TEMPLATE", "HTML_TEMPLATE", "DEFAULT_TIME_ZONE"])) == 0
+    error_message = "functions.sender.environment_variables: POWERTOOLS_SERVICE_NAME, TABLE_NAME, SENDER, *_TEMPLATE and DEFAULT_TIME_ZONE are set by the module from its inputs (the role's permissions follow them); use sender, message and schedule."
   }
 }
 

@@ -6,8 +6,9 @@ mock_provider "aws" {
 }
 
 variables {
+  layers   = { powertools = "arn:aws:lambda:us-east-1:123456789012:layer:powertools:1" }
   name     = "greetings"
-  package  = { file = "../lambda-function/tests/fixtures/handler.zip" }
+  packages = { sender = { file = "../lambda-function/tests/fixtures/handler.zip" } }
   schedule = { time = "12:30", time_zone = "Europe/Paris" }
   sender   = { email = "birthdays@example.com" }
 }
