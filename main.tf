@@ -5,11 +5,25 @@ locals {
   # the modules' `tags` as well would duplicate them (and makes some resources drift).
   tags      = merge({ Project = "lambda-blueprints" }, var.tags)
   build_dir = abspath("${path.root}/${var.build_dir}/${var.architecture}") # make build: build/<architecture>/
+
+  # Layers are built into the stack only for the scenarios that are on: a root with every
+  # enable_* false plans nothing.
+  needs_powertools = anytrue([
+    var.enable_hello, var.enable_s3_object_index, var.enable_image_renditions, var.enable_alarm_notifier,
+    var.enable_json_to_csv, var.enable_ec2_scheduler, var.enable_ebs_snapshot_backup,
+    var.enable_fleet_provisioner, var.enable_scheduled_message,
+  ])
+  needs_pillow = var.enable_image_renditions
+  powertools   = one(aws_lambda_layer_version.powertools[*].arn)
+  # Bucket names carry the account and region (S3 names are global).
+  name_suffix = one([for id in data.aws_caller_identity.current : "${id.account_id}-${var.region}"])
 }
 
 # Shared layer: aws-lambda-powertools (structured logging, batch processing), built by make build
 # for the functions' runtime and architecture.
 resource "aws_lambda_layer_version" "powertools" {
+  count = local.needs_powertools ? 1 : 0
+
   layer_name               = "${var.name_prefix}-powertools"
   description              = "aws-lambda-powertools for python3.12 ${var.architecture} (built by make build)"
   filename                 = "${local.build_dir}/layers/powertools.zip"
@@ -21,6 +35,8 @@ resource "aws_lambda_layer_version" "powertools" {
 # Shared layer: Pillow (image decoding/encoding), built by make build as manylinux wheels for the
 # functions' runtime and architecture (never vendored from the build machine).
 resource "aws_lambda_layer_version" "pillow" {
+  count = local.needs_pillow ? 1 : 0
+
   layer_name               = "${var.name_prefix}-pillow"
   description              = "Pillow for python3.12 ${var.architecture} (built by make build)"
   filename                 = "${local.build_dir}/layers/pillow.zip"
@@ -38,22 +54,24 @@ module "hello" {
   description           = "Smoke test: answers with facts about its runtime."
   package               = { file = "${local.build_dir}/functions/hello.zip" }
   handler               = "hello.handler.lambda_handler"
-  layers                = [aws_lambda_layer_version.powertools.arn]
+  layers                = [local.powertools]
   log_retention_in_days = var.log_retention_in_days
   environment_variables = { POWERTOOLS_SERVICE_NAME = "hello" }
 }
 
-data "aws_caller_identity" "current" {}
+data "aws_caller_identity" "current" {
+  count = var.enable_s3_object_index || var.enable_image_renditions || var.enable_json_to_csv ? 1 : 0
+}
 
 module "s3_object_index" {
   source       = "./modules/s3-object-index"
   count        = var.enable_s3_object_index ? 1 : 0
   architecture = var.architecture
 
-  name = "${var.name_prefix}-objidx"
+  name = "${var.name_prefix}-s3-object-index"
   buckets = {
     uploads = {
-      name          = "${var.name_prefix}-uploads-${data.aws_caller_identity.current.account_id}-${var.region}"
+      name          = "${var.name_prefix}-uploads-${local.name_suffix}"
       force_destroy = var.force_destroy
     }
   }
@@ -61,13 +79,10 @@ module "s3_object_index" {
     indexer = { file = "${local.build_dir}/functions/s3_object_index.zip" }
     api     = { file = "${local.build_dir}/functions/s3_object_index_api.zip" }
   }
-  layers             = [aws_lambda_layer_version.powertools.arn]
-  tombstone_ttl_days = var.s3_object_index.tombstone_ttl_days
-  fetch_content_type = var.s3_object_index.fetch_content_type
-  indexer = {
-    environment_variables  = var.s3_object_index.indexer_environment
-    maximum_retry_attempts = var.s3_object_index.indexer_retry_attempts
-  }
+  layers                = { powertools = local.powertools }
+  functions             = var.s3_object_index.functions
+  tombstone_ttl_days    = var.s3_object_index.tombstone_ttl_days
+  fetch_content_type    = var.s3_object_index.fetch_content_type
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
@@ -77,14 +92,14 @@ module "image_renditions" {
   count        = var.enable_image_renditions ? 1 : 0
   architecture = var.architecture
 
-  name = "${var.name_prefix}-imgr"
+  name = "${var.name_prefix}-image-renditions"
   buckets = {
     source = {
-      name          = "${var.name_prefix}-img-uploads-${data.aws_caller_identity.current.account_id}-${var.region}"
+      name          = "${var.name_prefix}-img-uploads-${local.name_suffix}"
       force_destroy = var.force_destroy
     }
     destination = {
-      name          = "${var.name_prefix}-img-renditions-${data.aws_caller_identity.current.account_id}-${var.region}"
+      name          = "${var.name_prefix}-img-renditions-${local.name_suffix}"
       force_destroy = var.force_destroy
     }
   }
@@ -96,13 +111,8 @@ module "image_renditions" {
     renditions = { file = "${local.build_dir}/functions/image_renditions.zip" }
     report     = { file = "${local.build_dir}/functions/image_renditions_report.zip" }
   }
-  layers           = [aws_lambda_layer_version.powertools.arn]
-  pillow_layer_arn = aws_lambda_layer_version.pillow.arn
-  processor = {
-    maximum_retry_attempts = var.image_renditions.retry_attempts
-    environment_variables  = var.image_renditions.processor_environment
-  }
-  reporter              = { maximum_retry_attempts = var.image_renditions.retry_attempts }
+  layers                = { powertools = local.powertools, pillow = one(aws_lambda_layer_version.pillow[*].arn) }
+  functions             = var.image_renditions.functions
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
@@ -112,28 +122,21 @@ module "alarm_notifier" {
   count        = var.enable_alarm_notifier ? 1 : 0
   architecture = var.architecture
 
-  name    = "${var.name_prefix}-alarms"
-  package = { file = "${local.build_dir}/functions/alarm_notifier.zip" }
-  layers  = [aws_lambda_layer_version.powertools.arn]
-  cpu_alarms = {
-    instance_ids = var.alarm_notifier.cpu_instance_ids
-    threshold    = var.alarm_notifier.cpu_threshold
-  }
-  log_alarms = var.alarm_notifier.log_alarms
-  email = var.alarm_notifier.email_sender == null ? null : {
-    sender     = var.alarm_notifier.email_sender
-    recipients = var.alarm_notifier.email_recipients
-  }
-  notification_topic = {
-    email_subscriptions = var.alarm_notifier.topic_email_subscriptions
-    sms_subscriptions   = var.alarm_notifier.topic_sms_subscriptions
-  }
-  webhook = (var.alarm_notifier.webhook_url_parameter_name == null && !nonsensitive(var.alarm_notifier_webhook_url != null)) ? null : {
-    url_parameter_name        = var.alarm_notifier.webhook_url_parameter_name
-    url_parameter_kms_key_arn = var.alarm_notifier.webhook_url_parameter_kms_key_arn
+  name               = "${var.name_prefix}-alarm-notifier"
+  packages           = { notifier = { file = "${local.build_dir}/functions/alarm_notifier.zip" } }
+  layers             = { powertools = local.powertools }
+  functions          = var.alarm_notifier.functions
+  cpu_alarms         = var.alarm_notifier.cpu_alarms
+  log_alarms         = var.alarm_notifier.log_alarms
+  email              = var.alarm_notifier.email
+  notification_topic = var.alarm_notifier.notification_topic
+  # A webhook URL given to the root turns the channel on (the module stores it in a parameter).
+  webhook = var.alarm_notifier.webhook == null && !nonsensitive(var.alarm_notifier_webhook_url != null) ? null : {
+    url_parameter_name        = try(var.alarm_notifier.webhook.url_parameter_name, null)
+    url_parameter_kms_key_arn = try(var.alarm_notifier.webhook.url_parameter_kms_key_arn, null)
+    timeout_seconds           = try(var.alarm_notifier.webhook.timeout_seconds, null)
   }
   webhook_url           = var.alarm_notifier_webhook_url
-  function              = { maximum_retry_attempts = var.alarm_notifier.retry_attempts }
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
@@ -143,32 +146,20 @@ module "json_to_csv" {
   count        = var.enable_json_to_csv ? 1 : 0
   architecture = var.architecture
 
-  name = "${var.name_prefix}-j2c"
+  name = "${var.name_prefix}-json-to-csv"
   input = {
-    bucket_name   = "${var.name_prefix}-j2c-${data.aws_caller_identity.current.account_id}-${var.region}"
+    bucket_name   = "${var.name_prefix}-json-to-csv-${local.name_suffix}"
     force_destroy = var.force_destroy
   }
   columns = var.json_to_csv.columns
-  csv = {
-    neutralise_formulas = var.json_to_csv.neutralise_formulas
-    max_columns         = var.json_to_csv.max_columns
-  }
+  csv     = var.json_to_csv.csv
+  stream  = var.json_to_csv.stream
   packages = {
     s3     = { file = "${local.build_dir}/functions/json_to_csv_s3.zip" }
     stream = { file = "${local.build_dir}/functions/json_to_csv_stream.zip" }
   }
-  layers = [aws_lambda_layer_version.powertools.arn]
-  converter = {
-    maximum_retry_attempts = var.json_to_csv.converter_retry_attempts
-    environment_variables  = var.json_to_csv.converter_environment
-  }
-  stream = {
-    batch_size                         = var.json_to_csv.stream_batch_size
-    maximum_batching_window_in_seconds = var.json_to_csv.stream_batching_window_in_seconds
-    maximum_retry_attempts             = var.json_to_csv.stream_retry_attempts
-    environment_variables              = var.json_to_csv.stream_environment
-    shard_count                        = var.json_to_csv.stream_shard_count
-  }
+  layers                = { powertools = local.powertools }
+  functions             = var.json_to_csv.functions
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
@@ -179,8 +170,9 @@ module "ec2_scheduler" {
   architecture = var.architecture
 
   name                  = "${var.name_prefix}-ec2-scheduler"
-  package               = { file = "${local.build_dir}/functions/ec2_scheduler.zip" }
-  layers                = [aws_lambda_layer_version.powertools.arn]
+  packages              = { scheduler = { file = "${local.build_dir}/functions/ec2_scheduler.zip" } }
+  layers                = { powertools = local.powertools }
+  functions             = var.ec2_scheduler.functions
   schedules             = var.ec2_scheduler.schedules
   tag_key               = var.ec2_scheduler.tag_key
   regions               = var.ec2_scheduler.regions
@@ -198,15 +190,15 @@ module "ebs_snapshot_backup" {
   count        = var.enable_ebs_snapshot_backup ? 1 : 0
   architecture = var.architecture
 
-  name                  = "${var.name_prefix}-ebs-backup"
-  package               = { file = "${local.build_dir}/functions/ebs_snapshot_backup.zip" }
-  layers                = [aws_lambda_layer_version.powertools.arn]
+  name                  = "${var.name_prefix}-ebs-snapshot-backup"
+  packages              = { backup = { file = "${local.build_dir}/functions/ebs_snapshot_backup.zip" } }
+  layers                = { powertools = local.powertools }
   schedule              = var.ebs_snapshot_backup.schedule
   regions               = var.ebs_snapshot_backup.regions
   selection             = var.ebs_snapshot_backup.selection
   retention             = var.ebs_snapshot_backup.retention
   copy                  = var.ebs_snapshot_backup.copy
-  function              = var.ebs_snapshot_backup.function
+  functions             = var.ebs_snapshot_backup.functions
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days
 }
@@ -269,14 +261,15 @@ module "fleet_provisioner" {
   count        = var.enable_fleet_provisioner ? 1 : 0
   architecture = var.architecture
 
-  name                         = "${var.name_prefix}-fleet"
-  package                      = { file = "${local.build_dir}/functions/fleet_provisioner.zip" }
-  layers                       = [aws_lambda_layer_version.powertools.arn]
+  name                         = "${var.name_prefix}-fleet-provisioner"
+  packages                     = { provisioner = { file = "${local.build_dir}/functions/fleet_provisioner.zip" } }
+  layers                       = { powertools = local.powertools }
+  functions                    = var.fleet_provisioner.functions
   fleet                        = local.fleet_servers
   max_instances                = var.fleet_provisioner.max_instances
-  allowed_launch               = { instance_types = var.fleet_provisioner.allowed_instance_types }
+  allowed_launch               = var.fleet_provisioner.allowed_launch
   instance_tags                = local.tags
-  parameter                    = { ignore_value_changes = var.fleet_provisioner.operator_managed }
+  parameter                    = var.fleet_provisioner.parameter
   schedule_expression          = var.fleet_provisioner.schedule_expression
   teardown_schedule_expression = var.fleet_provisioner.teardown_schedule_expression
   log_retention_in_days        = var.log_retention_in_days
@@ -287,16 +280,13 @@ module "scheduled_message" {
   count        = var.enable_scheduled_message ? 1 : 0
   architecture = var.architecture
 
-  name     = "${var.name_prefix}-birthdays"
-  package  = { file = "${local.build_dir}/functions/scheduled_message.zip" }
-  layers   = [aws_lambda_layer_version.powertools.arn]
-  schedule = { time = var.scheduled_message.time, time_zone = var.scheduled_message.time_zone }
-  sender   = { email = var.scheduled_message.sender }
-  message = {
-    subject = var.scheduled_message.subject
-    body    = var.scheduled_message.body
-    html    = var.scheduled_message.html
-  }
+  name                  = "${var.name_prefix}-scheduled-message"
+  packages              = { sender = { file = "${local.build_dir}/functions/scheduled_message.zip" } }
+  layers                = { powertools = local.powertools }
+  functions             = var.scheduled_message.functions
+  schedule              = var.scheduled_message.schedule
+  sender                = var.scheduled_message.sender
+  message               = var.scheduled_message.message
   deletion_protection   = !var.force_destroy
   kms_key_arn           = var.kms_key_arn
   log_retention_in_days = var.log_retention_in_days

@@ -85,14 +85,26 @@ variable "enable_s3_object_index" {
 }
 
 variable "s3_object_index" {
-  description = "Settings passed to modules/s3-object-index (see its README)."
+  description = "Settings passed to modules/s3-object-index, in its own shape (see its README). `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Roles: indexer, api."
   type = object({
-    tombstone_ttl_days     = optional(number, 7)
-    fetch_content_type     = optional(bool, false)
-    indexer_environment    = optional(map(string), {})
-    indexer_retry_attempts = optional(number, 2)
+    tombstone_ttl_days = optional(number, 7)
+    fetch_content_type = optional(bool, false)
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.s3_object_index.functions) : contains(["indexer", "api"], role)])
+    error_message = "s3_object_index.functions: settings by function role, one of indexer, api (see the module's README)."
+  }
 }
 
 variable "enable_image_renditions" {
@@ -102,7 +114,7 @@ variable "enable_image_renditions" {
 }
 
 variable "image_renditions" {
-  description = "Settings passed to modules/image-renditions (see its README). renditions = null keeps the module's defaults (large, small, thumb); replica = an existing bucket in another region."
+  description = "Settings passed to modules/image-renditions, in its own shape (see its README). renditions = null keeps the module's defaults (large, small, thumb); replica = an existing bucket in another region. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Roles: renditions, report."
   type = object({
     renditions = optional(map(object({
       max_width  = number
@@ -120,10 +132,22 @@ variable "image_renditions" {
       region      = string
       prefix      = optional(string, "")
     }))
-    retry_attempts        = optional(number, 2)
-    processor_environment = optional(map(string), {})
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.image_renditions.functions) : contains(["renditions", "report"], role)])
+    error_message = "image_renditions.functions: settings by function role, one of renditions, report (see the module's README)."
+  }
 }
 
 variable "enable_alarm_notifier" {
@@ -133,29 +157,52 @@ variable "enable_alarm_notifier" {
 }
 
 variable "alarm_notifier" {
-  description = "Settings passed to modules/alarm-notifier (see its README). The notification topic channel is always on; email needs a verified SES sender; the webhook URL comes from alarm_notifier_webhook_url or an existing SSM parameter."
+  description = "Settings passed to modules/alarm-notifier, in its own shape (see its README). The notification topic channel is on unless notification_topic = null; email (null = off) needs a verified SES sender; the webhook URL comes from alarm_notifier_webhook_url or an existing SSM parameter (webhook.url_parameter_name). `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Role: notifier."
   type = object({
-    cpu_instance_ids = optional(list(string), [])
-    cpu_threshold    = optional(number, 80)
+    cpu_alarms = optional(object({
+      instance_ids = optional(list(string), [])
+      threshold    = optional(number, 80)
+    }), {})
     log_alarms = optional(map(object({
       log_group_name = string
       pattern        = string
       threshold      = optional(number, 1)
     })), {})
-    email_sender               = optional(string)
-    email_recipients           = optional(list(string), [])
-    topic_email_subscriptions  = optional(list(string), [])
-    topic_sms_subscriptions    = optional(list(string), [])
-    webhook_url_parameter_name = optional(string)
-    # The customer managed key of that parameter (the function needs kms:Decrypt on it).
-    webhook_url_parameter_kms_key_arn = optional(string)
-    retry_attempts                    = optional(number, 2)
+    email = optional(object({
+      sender                 = string
+      recipients             = list(string)
+      create_sender_identity = optional(bool)
+    }))
+    notification_topic = optional(object({
+      email_subscriptions = optional(list(string), [])
+      sms_subscriptions   = optional(list(string), [])
+    }), {})
+    webhook = optional(object({
+      url_parameter_name = optional(string)
+      # The customer managed key of that parameter (the function needs kms:Decrypt on it).
+      url_parameter_kms_key_arn = optional(string)
+      timeout_seconds           = optional(number)
+    }))
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.alarm_notifier.functions) : contains(["notifier"], role)])
+    error_message = "alarm_notifier.functions: settings by function role, one of notifier (see the module's README)."
+  }
 }
 
 variable "alarm_notifier_webhook_url" {
-  description = "Webhook URL (Slack-compatible) stored by the alarm notifier in an SSM SecureString; null = no webhook unless alarm_notifier.webhook_url_parameter_name is set."
+  description = "Webhook URL (Slack-compatible) stored by the alarm notifier in an SSM SecureString; null = no webhook unless alarm_notifier.webhook is set."
   type        = string
   default     = null
   sensitive   = true
@@ -168,20 +215,35 @@ variable "enable_json_to_csv" {
 }
 
 variable "json_to_csv" {
-  description = "Settings passed to modules/json-to-csv (see its README)."
+  description = "Settings passed to modules/json-to-csv, in its own shape (see its README); unset keys keep the module's defaults. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Roles: s3, stream."
   type = object({
-    columns                           = optional(list(string), [])
-    neutralise_formulas               = optional(bool, true)
-    max_columns                       = optional(number, 1000)
-    converter_retry_attempts          = optional(number, 2)
-    converter_environment             = optional(map(string), {})
-    stream_batch_size                 = optional(number, 500)
-    stream_batching_window_in_seconds = optional(number, 5)
-    stream_retry_attempts             = optional(number, 5)
-    stream_environment                = optional(map(string), {})
-    stream_shard_count                = optional(number, 1)
+    columns = optional(list(string), [])
+    csv = optional(object({
+      neutralise_formulas = optional(bool)
+      max_columns         = optional(number)
+    }), {})
+    stream = optional(object({
+      shard_count                        = optional(number)
+      batch_size                         = optional(number)
+      maximum_batching_window_in_seconds = optional(number)
+    }), {})
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+      ephemeral_storage_mb         = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.json_to_csv.functions) : contains(["s3", "stream"], role)])
+    error_message = "json_to_csv.functions: settings by function role, one of s3, stream (see the module's README)."
+  }
 }
 
 variable "enable_ec2_scheduler" {
@@ -191,7 +253,7 @@ variable "enable_ec2_scheduler" {
 }
 
 variable "ec2_scheduler" {
-  description = "Settings passed to modules/ec2-scheduler (see its README). Regions empty = var.region."
+  description = "Settings passed to modules/ec2-scheduler (see its README). Regions empty = var.region. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Role: scheduler."
   type = object({
     schedules = optional(map(object({
       time_zone   = string
@@ -218,8 +280,22 @@ variable "ec2_scheduler" {
     # Customer managed keys of the scheduled instances' EBS volumes (StartInstances needs
     # kms:CreateGrant on them).
     kms_key_arns = optional(list(string), [])
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.ec2_scheduler.functions) : contains(["scheduler"], role)])
+    error_message = "ec2_scheduler.functions: settings by function role, one of scheduler (see the module's README)."
+  }
 }
 
 variable "enable_ebs_snapshot_backup" {
@@ -229,7 +305,7 @@ variable "enable_ebs_snapshot_backup" {
 }
 
 variable "ebs_snapshot_backup" {
-  description = "Settings passed to modules/ebs-snapshot-backup (see its README). regions = null backs up every enabled region."
+  description = "Settings passed to modules/ebs-snapshot-backup (see its README). regions = null backs up every enabled region. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Role: backup."
   type = object({
     schedule = optional(object({
       expression     = optional(string, "cron(0 3 * * ? *)")
@@ -250,16 +326,22 @@ variable "ebs_snapshot_backup" {
       region       = string
       wait_seconds = optional(number, 120)
     }))
-    function = optional(object({
-      memory_size                  = optional(number, 512)
-      timeout                      = optional(number, 900)
-      maximum_retry_attempts       = optional(number, 1)
-      maximum_event_age_in_seconds = optional(number, 3600)
-      reserved_concurrency         = optional(number, 1)
-      environment_variables        = optional(map(string), {})
-    }), {})
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.ebs_snapshot_backup.functions) : contains(["backup"], role)])
+    error_message = "ebs_snapshot_backup.functions: settings by function role, one of backup (see the module's README)."
+  }
 }
 
 variable "enable_fleet_provisioner" {
@@ -269,7 +351,7 @@ variable "enable_fleet_provisioner" {
 }
 
 variable "fleet_provisioner" {
-  description = "Settings passed to modules/fleet-provisioner. servers null = five servers of four configurations in the default VPC; image_id null = the latest Amazon Linux 2023 AMI."
+  description = "Settings passed to modules/fleet-provisioner. servers null = five servers of four configurations in the default VPC; image_id null = the latest Amazon Linux 2023 AMI. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Role: provisioner."
   type = object({
     servers = optional(list(object({
       name               = string
@@ -282,13 +364,36 @@ variable "fleet_provisioner" {
     })))
     image_id      = optional(string)
     max_instances = optional(number, 20)
-    # Instance types the provisioner may launch (ec2:InstanceType); null = the types of servers.
-    allowed_instance_types       = optional(list(string))
-    operator_managed             = optional(bool, false)
+    # What the role may launch (image, subnet, security group ids, instance types); null = what servers use.
+    allowed_launch = optional(object({
+      image_ids          = optional(list(string))
+      subnet_ids         = optional(list(string))
+      security_group_ids = optional(list(string))
+      instance_types     = optional(list(string))
+    }), {})
+    # The fleet parameter: ignore_value_changes = true lets operators edit it directly.
+    parameter = optional(object({
+      name                 = optional(string)
+      ignore_value_changes = optional(bool)
+    }), {})
     schedule_expression          = optional(string, "cron(0/30 * * * ? *)")
     teardown_schedule_expression = optional(string)
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.fleet_provisioner.functions) : contains(["provisioner"], role)])
+    error_message = "fleet_provisioner.functions: settings by function role, one of provisioner (see the module's README)."
+  }
 }
 
 variable "enable_scheduled_message" {
@@ -298,14 +403,37 @@ variable "enable_scheduled_message" {
 }
 
 variable "scheduled_message" {
-  description = "Settings passed to modules/scheduled-message (see its README). `sender` must be an SES identity you can verify; the default is a placeholder to replace before a real deployment."
+  description = "Settings passed to modules/scheduled-message, in its own shape (see its README). `sender.email` must be an SES identity you can verify; the default is a placeholder to replace before a real deployment. `functions`: settings by function role, the keys of the module's `functions` (unset keys keep the module's defaults). Role: sender."
   type = object({
-    sender    = optional(string, "birthdays@example.com")
-    time      = optional(string, "12:00")
-    time_zone = optional(string, "UTC")
-    subject   = optional(string, "Happy birthday, $first_name!")
-    body      = optional(string, "Dear $name,\n\nHappy birthday! Wishing you a wonderful year ahead.\n")
-    html      = optional(string)
+    sender = optional(object({
+      email           = optional(string, "birthdays@example.com")
+      create_identity = optional(bool)
+    }), {})
+    schedule = optional(object({
+      time      = optional(string)
+      time_zone = optional(string)
+      enabled   = optional(bool)
+    }), {})
+    message = optional(object({
+      subject = optional(string)
+      body    = optional(string)
+      html    = optional(string)
+    }), {})
+    functions = optional(map(object({
+      memory_size                  = optional(number)
+      timeout                      = optional(number)
+      reserved_concurrency         = optional(number)
+      environment_variables        = optional(map(string))
+      maximum_retry_attempts       = optional(number)
+      maximum_event_age_in_seconds = optional(number)
+    })), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for role in keys(var.scheduled_message.functions) : contains(["sender"], role)])
+    error_message = "scheduled_message.functions: settings by function role, one of sender (see the module's README)."
+  }
 }
+

@@ -7,7 +7,9 @@ so no `make build` is needed.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -55,3 +57,51 @@ def test_root_stack_suite_passes(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " 0 failed" in result.stdout, result.stdout[-3000:]
+
+
+SCENARIO_SWITCHES = re.compile(r'^variable "(enable_\w+)"', re.MULTILINE)
+
+# Offline credentials for a real `terraform plan` that never reaches AWS: with every scenario
+# off nothing may need an API call (no data source, no account lookup).
+OFFLINE_PROVIDER = """
+provider "aws" {
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+"""
+
+
+def test_root_with_every_scenario_off_plans_nothing(tmp_path: Path) -> None:
+    """A disabled stack plans zero resources and reads no data source (no layer built either)."""
+    root = copy_root(tmp_path / "root")
+    (root / "zz_offline_override.tf").write_text(OFFLINE_PROVIDER)
+    switches = SCENARIO_SWITCHES.findall((ROOT / "variables.tf").read_text())
+    assert "enable_s3_object_index" in switches and "enable_hello" in switches
+    (root / "off.auto.tfvars.json").write_text(json.dumps(dict.fromkeys(switches, False)))
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
+        "CHECKPOINT_DISABLE": "1",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    binary = terraform_binary()
+    for args in (
+        ["init", "-backend=false", "-input=false", "-no-color"],
+        ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=off.plan"],
+    ):
+        step = subprocess.run(
+            [binary, f"-chdir={root}", *args], capture_output=True, text=True, env=env, check=False
+        )
+        assert step.returncode == 0, step.stdout[-3000:] + step.stderr[-3000:]
+    show = subprocess.run(
+        [binary, f"-chdir={root}", "show", "-json", "off.plan"],
+        capture_output=True, text=True, env=env, check=True,
+    )  # fmt: skip
+    plan = json.loads(show.stdout)
+    planned = [change["address"] for change in plan.get("resource_changes", [])]
+    read = plan.get("prior_state", {}).get("values", {}).get("root_module", {}).get("resources", [])
+    assert planned == [], f"every enable_* is false, yet the plan has {planned}"
+    assert read == [], f"every enable_* is false, yet the plan reads {[r['address'] for r in read]}"
