@@ -84,7 +84,8 @@ def object_attributes(block: str, indent: int) -> dict[str, str]:
 
 def type_of(block: str) -> str:
     """The `type = ...` expression of a variable block (up to default/validation/nullable)."""
-    match = re.search(r"^  type\s+= (.*?)(?=^  (default|nullable|validation|sensitive)\b|^\}$)", block, re.M | re.S)
+    end = r"(?=^  (default|nullable|validation|sensitive)\b|^\}$)"
+    match = re.search(rf"^  type\s+= (.*?){end}", block, re.M | re.S)
     assert match, f"no type in\n{block}"
     return match.group(1)
 
