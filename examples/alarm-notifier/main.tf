@@ -14,7 +14,7 @@ module "alarms" {
   source = "../../modules/alarm-notifier"
 
   name               = var.name
-  package            = { file = "${var.build_dir}/functions/alarm_notifier.zip" }
-  layers             = [aws_lambda_layer_version.powertools.arn]
+  packages           = { notifier = { file = "${var.build_dir}/functions/alarm_notifier.zip" } }
+  layers             = { powertools = aws_lambda_layer_version.powertools.arn }
   notification_topic = { email_subscriptions = ["oncall@example.com"] }
 }

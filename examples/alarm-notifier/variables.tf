@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-alarms"
+  default     = "example-alarm-notifier"
 }
 
 variable "build_dir" {

@@ -14,7 +14,7 @@ module "ebs_backup" {
   source = "../../modules/ebs-snapshot-backup"
 
   name      = var.name
-  package   = { file = "${var.build_dir}/functions/ebs_snapshot_backup.zip" }
-  layers    = [aws_lambda_layer_version.powertools.arn]
+  packages  = { backup = { file = "${var.build_dir}/functions/ebs_snapshot_backup.zip" } }
+  layers    = { powertools = aws_lambda_layer_version.powertools.arn }
   retention = { days = 14 }
 }

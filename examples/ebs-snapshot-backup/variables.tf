@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-ebs-backup"
+  default     = "example-ebs-snapshot-backup"
 }
 
 variable "build_dir" {

@@ -13,9 +13,9 @@ resource "aws_lambda_layer_version" "powertools" {
 module "ec2_scheduler" {
   source = "../../modules/ec2-scheduler"
 
-  name    = var.name
-  package = { file = "${var.build_dir}/functions/ec2_scheduler.zip" }
-  layers  = [aws_lambda_layer_version.powertools.arn]
+  name     = var.name
+  packages = { scheduler = { file = "${var.build_dir}/functions/ec2_scheduler.zip" } }
+  layers   = { powertools = aws_lambda_layer_version.powertools.arn }
   schedules = {
     office-hours = {
       time_zone = "Europe/Berlin"

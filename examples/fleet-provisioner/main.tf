@@ -13,9 +13,9 @@ resource "aws_lambda_layer_version" "powertools" {
 module "fleet" {
   source = "../../modules/fleet-provisioner"
 
-  name    = var.name
-  package = { file = "${var.build_dir}/functions/fleet_provisioner.zip" }
-  layers  = [aws_lambda_layer_version.powertools.arn]
+  name     = var.name
+  packages = { provisioner = { file = "${var.build_dir}/functions/fleet_provisioner.zip" } }
+  layers   = { powertools = aws_lambda_layer_version.powertools.arn }
   fleet = [{
     name               = "web"
     instance_type      = "t3.micro"

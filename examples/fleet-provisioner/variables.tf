@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-fleet"
+  default     = "example-fleet-provisioner"
 }
 
 variable "build_dir" {

@@ -32,6 +32,5 @@ module "renditions" {
     renditions = { file = "${var.build_dir}/functions/image_renditions.zip" }
     report     = { file = "${var.build_dir}/functions/image_renditions_report.zip" }
   }
-  layers           = [aws_lambda_layer_version.powertools.arn]
-  pillow_layer_arn = aws_lambda_layer_version.pillow.arn
+  layers = { powertools = aws_lambda_layer_version.powertools.arn, pillow = aws_lambda_layer_version.pillow.arn }
 }

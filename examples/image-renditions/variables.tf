@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-imgr"
+  default     = "example-image-renditions"
 }
 
 variable "build_dir" {

@@ -21,5 +21,5 @@ module "json_to_csv" {
     s3     = { file = "${var.build_dir}/functions/json_to_csv_s3.zip" }
     stream = { file = "${var.build_dir}/functions/json_to_csv_stream.zip" }
   }
-  layers = [aws_lambda_layer_version.powertools.arn]
+  layers = { powertools = aws_lambda_layer_version.powertools.arn }
 }

@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-j2c"
+  default     = "example-json-to-csv"
 }
 
 variable "build_dir" {

@@ -23,5 +23,5 @@ module "object_index" {
     indexer = { file = "${var.build_dir}/functions/s3_object_index.zip" }
     api     = { file = "${var.build_dir}/functions/s3_object_index_api.zip" }
   }
-  layers = [aws_lambda_layer_version.powertools.arn]
+  layers = { powertools = aws_lambda_layer_version.powertools.arn }
 }

@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-objidx"
+  default     = "example-s3-object-index"
 }
 
 variable "build_dir" {

@@ -14,8 +14,8 @@ module "birthdays" {
   source = "../../modules/scheduled-message"
 
   name     = var.name
-  package  = { file = "${var.build_dir}/functions/scheduled_message.zip" }
-  layers   = [aws_lambda_layer_version.powertools.arn]
+  packages = { sender = { file = "${var.build_dir}/functions/scheduled_message.zip" } }
+  layers   = { powertools = aws_lambda_layer_version.powertools.arn }
   schedule = { time = "12:00", time_zone = "Europe/London" }
   sender   = { email = "birthdays@example.com" }
 }

@@ -7,7 +7,7 @@ variable "region" {
 variable "name" {
   description = "Name of the scenario's resources."
   type        = string
-  default     = "example-birthdays"
+  default     = "example-scheduled-message"
 }
 
 variable "build_dir" {

@@ -1,4 +1,5 @@
-"""examples/<case>/: one per scenario module, each validated and planned (mocked provider, offline).
+"""examples/<case>/: one per scenario module and examples/complete (all eight), each validated and
+planned (mocked provider, offline).
 
 The module READMEs' usage snippets are the examples' `module` blocks, verbatim, so a snippet
 that would not plan fails here too. Applying an example to the target is in
@@ -98,7 +99,17 @@ def test_example_validates_and_plans(case: str, stand_in_build: Path, tmp_path: 
     assert "1 passed, 0 failed" in result.stdout, result.stdout[-3000:]
 
 
-@pytest.mark.parametrize("case", CASES)
+def test_complete_calls_every_scenario_module() -> None:
+    """examples/complete: the all-in-one caller, every scenario module once."""
+    sources = re.findall(
+        r'^  source = "\.\./\.\./modules/([\w-]+)"$',
+        (EXAMPLES / "complete" / "main.tf").read_text(),
+        re.M,
+    )
+    assert sorted(sources) == SCENARIO_MODULES
+
+
+@pytest.mark.parametrize("case", [case for case in CASES if case in SCENARIO_MODULES])
 def test_module_readme_usage_is_the_example(case: str) -> None:
     example_blocks = module_blocks((EXAMPLES / case / "main.tf").read_text())
     assert example_blocks, f"examples/{case}/main.tf calls no module"

@@ -72,7 +72,7 @@ resource "aws_lambda_layer_version" "powertools" {
 module "object_index" {
   source = "git::file://SOURCE_REPO//modules/s3-object-index?ref=RELEASE_TAG"
 
-  name = "${var.name}-objidx"
+  name = "${var.name}-s3-object-index"
   buckets = {
     uploads = { name = "${var.name}-uploads-${data.aws_caller_identity.current.account_id}", force_destroy = true }
   }
@@ -80,15 +80,15 @@ module "object_index" {
     indexer = { s3 = local.artifacts["x86_64/functions/s3_object_index.zip"] }
     api     = { s3 = local.artifacts["x86_64/functions/s3_object_index_api.zip"] }
   }
-  layers = [aws_lambda_layer_version.powertools.arn]
+  layers = { powertools = aws_lambda_layer_version.powertools.arn }
 }
 
 module "ec2_scheduler" {
   source = "git::file://SOURCE_REPO//modules/ec2-scheduler?ref=RELEASE_TAG"
 
-  name    = "${var.name}-ec2-scheduler"
-  package = { s3 = local.artifacts["x86_64/functions/ec2_scheduler.zip"] }
-  layers  = [aws_lambda_layer_version.powertools.arn]
+  name     = "${var.name}-ec2-scheduler"
+  packages = { scheduler = { s3 = local.artifacts["x86_64/functions/ec2_scheduler.zip"] } }
+  layers   = { powertools = aws_lambda_layer_version.powertools.arn }
   schedules = {
     office-hours = {
       time_zone = "Europe/Berlin"
@@ -107,9 +107,9 @@ output "table_name" {
 }
 
 output "indexer_function_name" {
-  value = module.object_index.indexer_function_name
+  value = module.object_index.function_names["indexer"]
 }
 
 output "ec2_scheduler_function_name" {
-  value = module.ec2_scheduler.function_name
+  value = module.ec2_scheduler.function_names["scheduler"]
 }
