@@ -110,11 +110,9 @@ def scenario(
     sender = f"alarms-{secrets.token_hex(3)}@example.com"
     variables: dict[str, Any] = {
         "alarm_notifier": {
-            "cpu_instance_ids": [instance_id],
-            "cpu_threshold": 75,
-            "email_sender": sender,
-            "email_recipients": ["oncall@example.com"],
-            "retry_attempts": 0,
+            "cpu_alarms": {"instance_ids": [instance_id], "threshold": 75},
+            "email": {"sender": sender, "recipients": ["oncall@example.com"]},
+            "functions": {"notifier": {"maximum_retry_attempts": 0}},
         }
     }
     if webhook is not None:

@@ -4,8 +4,8 @@ Outside the repository tree: a throw-away clone of the committed HEAD is tagged 
 newest CHANGELOG version, `python -m release` (what `make release` runs) builds that clone's
 artifacts, they are uploaded to a versioned artifact bucket, and a Terraform configuration in a
 temp folder uses `source = "git::file://<clone>//modules/<module>?ref=v<version>"` with
-`packages = { <role> = { s3 = ... } }`. It is applied, an S3 upload must come out as a DynamoDB row, the
-second scenario's function must run, and everything is destroyed. Uncommitted work never
+`packages = { <role> = { s3 = ... } }`. It is applied, an S3 upload must come out as a DynamoDB
+row, the second scenario's function must run, and everything is destroyed. Uncommitted work never
 reaches this test (the clone has only commits), as on CI's clean clone.
 """
 

@@ -149,10 +149,12 @@ def scenario(
             },
             "retention": {"days": RETENTION_DAYS},
             "copy": {"region": COPY_REGION, "wait_seconds": 20},
-            "function": {
-                "timeout": 180,
-                "maximum_retry_attempts": 0,
-                "environment_variables": {"FAIL_ON_VOLUME_TAG": FAIL_TAG},
+            "functions": {
+                "backup": {
+                    "timeout": 180,
+                    "maximum_retry_attempts": 0,
+                    "environment_variables": {"FAIL_ON_VOLUME_TAG": FAIL_TAG},
+                }
             },
         },
     )

@@ -92,7 +92,7 @@ def fleet(
             "schedule_expression": RECONCILE,
             "teardown_schedule_expression": TEARDOWN,
             # Operators may later ask for t3.nano too; nothing larger (ec2:InstanceType).
-            "allowed_instance_types": ["t3.micro", "t3.small", "t3.nano"],
+            "allowed_launch": {"instance_types": ["t3.micro", "t3.small", "t3.nano"]},
         },
     )
     outputs: dict[str, Any] = stack.outputs["fleet_provisioner"]

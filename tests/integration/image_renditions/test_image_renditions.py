@@ -83,8 +83,13 @@ def scenario(deploy_stack: DeployStack, replica_bucket: str) -> dict[str, Any]:
             "renditions": RENDITIONS,
             "limits": {"max_image_pixels": MAX_PIXELS},
             "replica": {"bucket_name": replica_bucket, "region": REPLICA_REGION},
-            "retry_attempts": 0,
-            "processor_environment": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
+            "functions": {
+                "renditions": {
+                    "maximum_retry_attempts": 0,
+                    "environment_variables": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
+                },
+                "report": {"maximum_retry_attempts": 0},
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["image_renditions"]

@@ -26,12 +26,15 @@ def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
     stack = deploy_stack(
         ["json_to_csv"],
         json_to_csv={
-            "max_columns": MAX_COLUMNS,
-            "converter_retry_attempts": 0,
-            "stream_batch_size": 100,
-            "stream_batching_window_in_seconds": 1,
-            "stream_retry_attempts": 5,
-            "stream_environment": {"TRANSIENT_FAILURE_FIELD": TRANSIENT_FIELD},
+            "csv": {"max_columns": MAX_COLUMNS},
+            "stream": {"batch_size": 100, "maximum_batching_window_in_seconds": 1},
+            "functions": {
+                "s3": {"maximum_retry_attempts": 0},
+                "stream": {
+                    "maximum_retry_attempts": 5,
+                    "environment_variables": {"TRANSIENT_FAILURE_FIELD": TRANSIENT_FIELD},
+                },
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["json_to_csv"]

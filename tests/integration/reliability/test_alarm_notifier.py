@@ -72,10 +72,9 @@ def scenario(deploy_stack: DeployStack, webhook: Webhook) -> dict[str, Any]:
     stack = deploy_stack(
         ["alarm_notifier"],
         alarm_notifier={
-            "cpu_instance_ids": ["i-0123456789abcdef0"],
-            "email_sender": sender,
-            "email_recipients": ["oncall@example.com"],
-            "retry_attempts": 0,
+            "cpu_alarms": {"instance_ids": ["i-0123456789abcdef0"]},
+            "email": {"sender": sender, "recipients": ["oncall@example.com"]},
+            "functions": {"notifier": {"maximum_retry_attempts": 0}},
         },
         alarm_notifier_webhook_url=webhook.url,
     )

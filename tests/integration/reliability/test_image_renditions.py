@@ -30,7 +30,15 @@ from .test_pipelines import POOL, drain_parked, wait_until
 
 @pytest.fixture(scope="module")
 def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
-    stack = deploy_stack(["image_renditions"], image_renditions={"retry_attempts": 0})
+    stack = deploy_stack(
+        ["image_renditions"],
+        image_renditions={
+            "functions": {
+                "renditions": {"maximum_retry_attempts": 0},
+                "report": {"maximum_retry_attempts": 0},
+            }
+        },
+    )
     outputs: dict[str, Any] = stack.outputs["image_renditions"]
     return outputs
 

@@ -54,12 +54,14 @@ POOL = Config(max_pool_connections=32, retries={"max_attempts": 8, "mode": "stan
 def stack(deploy_stack: DeployStack) -> Stack:
     return deploy_stack(
         ["s3_object_index", "json_to_csv"],
-        s3_object_index={"indexer_retry_attempts": 0},
+        s3_object_index={"functions": {"indexer": {"maximum_retry_attempts": 0}}},
         json_to_csv={
-            "converter_retry_attempts": 0,
-            "stream_batch_size": 500,
-            "stream_batching_window_in_seconds": 1,
-            "stream_shard_count": 4,
+            "functions": {"s3": {"maximum_retry_attempts": 0}},
+            "stream": {
+                "batch_size": 500,
+                "maximum_batching_window_in_seconds": 1,
+                "shard_count": 4,
+            },
         },
     )
 

@@ -25,7 +25,10 @@ from scenario_client.polling import eventually
 def scenario(deploy_stack: DeployStack) -> dict[str, Any]:
     stack = deploy_stack(
         ["s3_object_index"],
-        s3_object_index={"fetch_content_type": True, "indexer_retry_attempts": 0},
+        s3_object_index={
+            "fetch_content_type": True,
+            "functions": {"indexer": {"maximum_retry_attempts": 0}},
+        },
     )
     outputs: dict[str, Any] = stack.outputs["s3_object_index"]
     return outputs

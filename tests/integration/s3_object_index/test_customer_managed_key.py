@@ -38,8 +38,12 @@ def scenario(deploy_stack: DeployStack, key_arn: str) -> dict[str, Any]:
         ["s3_object_index"],
         kms_key_arn=key_arn,
         s3_object_index={
-            "indexer_environment": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
-            "indexer_retry_attempts": 0,
+            "functions": {
+                "indexer": {
+                    "environment_variables": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
+                    "maximum_retry_attempts": 0,
+                }
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["s3_object_index"]

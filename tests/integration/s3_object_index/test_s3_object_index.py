@@ -34,9 +34,13 @@ def stack(deploy_stack: DeployStack) -> Stack:
     return deploy_stack(
         ["s3_object_index"],
         s3_object_index={
-            "indexer_environment": {"FAIL_ON_KEY_PREFIX": INDEXER_FAILURE_PREFIX},
-            # No retries in the test stack, so a forced failure reaches the queue at once.
-            "indexer_retry_attempts": 0,
+            "functions": {
+                "indexer": {
+                    "environment_variables": {"FAIL_ON_KEY_PREFIX": INDEXER_FAILURE_PREFIX},
+                    # No retries in the test stack, so a forced failure reaches the queue at once.
+                    "maximum_retry_attempts": 0,
+                }
+            },
         },
     )
 

@@ -39,11 +39,12 @@ def scenario(deploy_stack: DeployStack, schedule_clock: ScheduleClock) -> dict[s
     stack = deploy_stack(
         ["scheduled_message"],
         scheduled_message={
-            "sender": f"birthdays-{secrets.token_hex(3)}@example.com",
-            "time": "12:00",
-            "time_zone": ZONE,
-            "subject": "Happy birthday, $first_name!",
-            "body": "Dear $name, happy $age birthday!",
+            "sender": {"email": f"birthdays-{secrets.token_hex(3)}@example.com"},
+            "schedule": {"time": "12:00", "time_zone": ZONE},
+            "message": {
+                "subject": "Happy birthday, $first_name!",
+                "body": "Dear $name, happy $age birthday!",
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["scheduled_message"]
