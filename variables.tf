@@ -108,7 +108,7 @@ variable "s3_object_index" {
 }
 
 variable "enable_image_renditions" {
-  description = "Deploy scenario 6: image renditions on upload (Pillow), with a chained report/replica step."
+  description = "Deploy scenario 4: image renditions on upload (Pillow), with a chained report/replica step."
   type        = bool
   default     = true
 }
@@ -151,7 +151,7 @@ variable "image_renditions" {
 }
 
 variable "enable_alarm_notifier" {
-  description = "Deploy scenario 8A: CloudWatch alarms (EC2 CPU, log patterns) notified by email, SNS and a webhook."
+  description = "Deploy scenario 6: CloudWatch alarms (EC2 CPU, log patterns) notified by email, SNS and a webhook."
   type        = bool
   default     = true
 }
@@ -209,7 +209,7 @@ variable "alarm_notifier_webhook_url" {
 }
 
 variable "enable_json_to_csv" {
-  description = "Deploy scenario 7: JSON objects in S3 and Kinesis records converted to CSV."
+  description = "Deploy scenario 5: JSON objects in S3 and Kinesis records converted to CSV."
   type        = bool
   default     = true
 }
@@ -247,7 +247,7 @@ variable "json_to_csv" {
 }
 
 variable "enable_ec2_scheduler" {
-  description = "Deploy scenario 4a: start and stop EC2 instances on time-zone-aware schedules."
+  description = "Deploy scenario 1: start and stop EC2 instances on time-zone-aware schedules."
   type        = bool
   default     = true
 }
@@ -299,7 +299,7 @@ variable "ec2_scheduler" {
 }
 
 variable "enable_ebs_snapshot_backup" {
-  description = "Deploy scenario 5: scheduled EBS snapshot backups across regions, with retention and copies."
+  description = "Deploy scenario 3: scheduled EBS snapshot backups across regions, with retention and copies."
   type        = bool
   default     = true
 }
@@ -345,7 +345,7 @@ variable "ebs_snapshot_backup" {
 }
 
 variable "enable_fleet_provisioner" {
-  description = "Deploy the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda. Off by default: it launches real instances (five by default) on the first scheduled run. `make demo` turns it on for the local AWS."
+  description = "Deploy scenario 8, the fleet provisioner: a desired EC2 fleet in SSM, reconciled by a scheduled Lambda. Off by default: it launches real instances (five by default) on the first scheduled run. `make demo` turns it on for the local AWS."
   type        = bool
   default     = false
 }
@@ -397,7 +397,7 @@ variable "fleet_provisioner" {
 }
 
 variable "enable_scheduled_message" {
-  description = "Deploy scenario 8B: a daily EventBridge Scheduler run sending templated birthday emails through SES to recipients in DynamoDB."
+  description = "Deploy scenario 7: a daily EventBridge Scheduler run sending templated birthday emails through SES to recipients in DynamoDB."
   type        = bool
   default     = true
 }

@@ -1,4 +1,4 @@
-"""Scenario 8A end to end: alarm state change → SNS → notifier → SES email, webhook, logs.
+"""Scenario 6 end to end: alarm state change → SNS → notifier → SES email, webhook, logs.
 
 Runs against the local AWS or a real account. The emails and the webhook are asserted only on
 the emulator: its SES outbox (scenario_client.ses) shows sent messages, and its Lambda runs

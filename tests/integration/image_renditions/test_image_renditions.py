@@ -1,4 +1,4 @@
-"""Scenario 6 end to end: uploads → Pillow renditions → on-success report (DynamoDB, replica)."""
+"""Scenario 4 end to end: uploads → Pillow renditions → on-success report (DynamoDB, replica)."""
 
 from __future__ import annotations
 

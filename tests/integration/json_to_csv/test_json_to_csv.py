@@ -1,4 +1,4 @@
-"""Scenario 7 end to end: JSON objects in S3 and Kinesis records → CSV + quarantine objects."""
+"""Scenario 5 end to end: JSON objects in S3 and Kinesis records → CSV + quarantine objects."""
 
 from __future__ import annotations
 
