@@ -1,8 +1,9 @@
 """The root stack as arm64: packages and layers built for arm64, functions declared arm64.
 
-Scenario 2 is deployed with `architecture = "arm64"`; the functions and both shared layers must
-be the zips of build/arm64/ (by CodeSha256), whose native wheels (Pillow's) are aarch64 ELF
-objects, and an S3 upload must still be indexed. What this does not prove: the local executor
+Scenarios 2 and 4 are deployed with `architecture = "arm64"` (4 because the root builds the Pillow
+layer only for it); the functions and both shared layers must be the zips of build/arm64/ (by
+CodeSha256), whose native wheels (Pillow's) are aarch64 ELF objects, and an S3 upload must still
+be indexed. What this does not prove: the local executor
 runs every function with the host's interpreter (x86_64 here), so arm64 *execution* is only
 exercised for pure-Python code; a real account runs it on Graviton.
 """
@@ -33,7 +34,7 @@ def code_sha256(path: Path) -> str:
 def stack(deploy_stack: DeployStack) -> Stack:
     if not (BUILD / "arm64" / "layers" / "pillow.zip").exists():
         pytest.fail("no build/arm64/: run make build first")
-    return deploy_stack(["s3_object_index"], architecture="arm64")
+    return deploy_stack(["s3_object_index", "image_renditions"], architecture="arm64")
 
 
 @pytest.mark.parametrize("layer", ["pillow"])
