@@ -14,11 +14,9 @@ MODULES = sorted(path for path in (ROOT / "modules").iterdir() if (path / "main.
 
 
 def suite_of(module: Path) -> Path | None:
-    """A module's .tftest.hcl files: tests/module/<name>/, else the module's own tests/."""
-    for candidate in (ROOT / "tests" / "module" / module.name, module / "tests"):
-        if any(candidate.glob("*.tftest.hcl")):
-            return candidate
-    return None
+    """A module's .tftest.hcl files, in its own tests/."""
+    suite = module / "tests"
+    return suite if any(suite.glob("*.tftest.hcl")) else None
 
 
 def test_every_module_has_a_suite() -> None:
