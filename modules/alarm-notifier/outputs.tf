@@ -25,7 +25,7 @@ output "log_group_name" {
 
 output "on_failure_queue_url" {
   description = "SQS queue receiving alarm notifications no channel could deliver after the retries."
-  value       = aws_sqs_queue.on_failure.url
+  value       = module.on_failure_queue.url
 }
 
 output "cpu_alarm_names" {

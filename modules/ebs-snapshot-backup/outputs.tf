@@ -25,12 +25,12 @@ output "schedule_rule_name" {
 
 output "on_failure_queue_url" {
   description = "SQS queue receiving runs that failed after their retries."
-  value       = aws_sqs_queue.on_failure.url
+  value       = module.on_failure_queue.url
 }
 
 output "on_failure_queue_arn" {
   description = "ARN of the on-failure queue."
-  value       = aws_sqs_queue.on_failure.arn
+  value       = module.on_failure_queue.arn
 }
 
 output "managed_tag_key" {

@@ -35,7 +35,7 @@ output "converter_log_group_name" {
 
 output "s3_failures_queue_url" {
   description = "SQS queue receiving S3 events the converter failed on after its retries."
-  value       = aws_sqs_queue.s3_failures.url
+  value       = module.s3_failures_queue.url
 }
 
 output "stream_name" {
@@ -55,7 +55,7 @@ output "stream_function_name" {
 
 output "stream_failures_queue_url" {
   description = "SQS on-failure destination of the event source mapping (null when off)."
-  value       = var.stream.enabled ? aws_sqs_queue.stream_failures[0].url : null
+  value       = var.stream.enabled ? module.stream_failures_queue[0].url : null
 }
 
 output "event_source_mapping_uuid" {

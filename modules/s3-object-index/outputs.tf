@@ -15,12 +15,12 @@ output "table_arn" {
 
 output "on_failure_queue_url" {
   description = "SQS queue receiving events the indexer failed on after its retries."
-  value       = aws_sqs_queue.on_failure.url
+  value       = module.on_failure_queue.url
 }
 
 output "on_failure_queue_arn" {
   description = "ARN of the on-failure queue."
-  value       = aws_sqs_queue.on_failure.arn
+  value       = module.on_failure_queue.arn
 }
 
 output "indexer_function_name" {

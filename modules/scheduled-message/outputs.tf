@@ -35,7 +35,7 @@ output "schedule_time_zone" {
 
 output "failure_queue_url" {
   description = "SQS queue receiving runs the schedule or Lambda gave up on."
-  value       = aws_sqs_queue.failures.url
+  value       = module.failures_queue.url
 }
 
 output "sender" {
