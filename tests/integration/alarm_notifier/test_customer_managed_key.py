@@ -75,7 +75,6 @@ def scenario(deploy_stack: DeployStack, key_arn: str, instance_id: str) -> dict[
             "cpu_instance_ids": [instance_id],
             "email_sender": sender,
             "email_recipients": ["oncall@example.com"],
-            "topic_email_subscriptions": ["oncall-list@example.com"],
             "retry_attempts": 0,
         },
     )

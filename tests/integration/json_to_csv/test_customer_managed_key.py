@@ -102,8 +102,9 @@ def test_an_sse_kms_object_becomes_an_sse_kms_csv(scenario: dict[str, Any], key_
     body = b'{"id": 1, "city": "K\xc3\xb6ln"}\n{"id": 2, "city": "Oslo"}\n'
     s3.put_object(Bucket=bucket, Key=f"{scenario['input_prefix']}{stem}.jsonl", Body=body)
     key = f"{prefixes['csv']}{stem}.csv"
-    text = eventually(lambda: read(bucket, key), timeout=60, what=f"{key}").decode("utf-8")
-    assert text == "id,city\r\n1,Köln\r\n2,Oslo\r\n"
+    body_read = eventually(lambda: read(bucket, key), timeout=60, what=key)
+    assert body_read is not None
+    assert body_read.decode("utf-8") == "id,city\r\n1,Köln\r\n2,Oslo\r\n"
     head = s3.head_object(Bucket=bucket, Key=key)
     assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", key_arn)
 
@@ -161,7 +162,8 @@ def test_a_failed_s3_event_reaches_the_encrypted_queue(scenario: dict[str, Any])
     the failure record times out."""
     bucket = scenario["bucket_name"]
     key = f"{scenario['input_prefix']}{DENIED}{secrets.token_hex(4)}.json"
-    url, seen = queue(scenario["s3_failures_queue_url"]), []
+    url = queue(scenario["s3_failures_queue_url"])
+    seen: list[dict[str, Any]] = []
     reads = {
         "Action": ["s3:GetObject", "s3:GetObjectVersion"],
         "Resource": f"arn:aws:s3:::{bucket}/{scenario['input_prefix']}{DENIED}*",
@@ -185,7 +187,8 @@ def test_a_failed_stream_batch_reaches_the_encrypted_queue(scenario: dict[str, A
     stream_arn = boto3.client("kinesis").describe_stream_summary(
         StreamName=scenario["stream_name"]
     )["StreamDescriptionSummary"]["StreamARN"]
-    url, seen = queue(scenario["stream_failures_queue_url"]), []
+    url = queue(scenario["stream_failures_queue_url"])
+    seen: list[dict[str, Any]] = []
     csv_objects = f"{scenario['output_bucket_name']}/{scenario['prefixes']['stream']}*"
     writes = {"Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{csv_objects}"}
     with denied(scenario["stream_function_name"], writes):
