@@ -239,35 +239,23 @@ resource "aws_cloudwatch_metric_alarm" "log" {
 }
 
 # ------------------------------------------------------------------ the notifier
-resource "aws_sqs_queue" "on_failure" {
+module "on_failure_queue" {
+  source = "../private-queue"
+
   name                              = "${var.name}-notifier-failures"
-  message_retention_seconds         = 1209600
-  kms_master_key_id                 = local.kms_key
+  kms_key_arn                       = local.kms_key
   kms_data_key_reuse_period_seconds = 3600
   tags                              = var.tags
 }
 
-resource "aws_sqs_queue_policy" "on_failure" {
-  queue_url = aws_sqs_queue.on_failure.url
-  policy    = data.aws_iam_policy_document.on_failure_queue.json
+moved {
+  from = aws_sqs_queue.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "on_failure_queue" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.on_failure.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue_policy.this
 }
 
 locals {
@@ -348,7 +336,7 @@ module "function" {
   async_invoke = {
     maximum_retry_attempts       = var.functions.notifier.maximum_retry_attempts
     maximum_event_age_in_seconds = var.functions.notifier.maximum_event_age_in_seconds
-    on_failure_destination       = aws_sqs_queue.on_failure.arn
+    on_failure_destination       = module.on_failure_queue.arn
   }
 
   policy_statements = local.function_statements

@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role: notifier (alarm notifications no channel could deliver after the retries)."
-  value       = { notifier = aws_sqs_queue.on_failure.url }
+  value       = { notifier = module.on_failure_queue.url }
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = { notifier = aws_sqs_queue.on_failure.arn }
+  value       = { notifier = module.on_failure_queue.arn }
 }
 
 # Scenario outputs.

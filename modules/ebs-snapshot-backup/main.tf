@@ -141,36 +141,22 @@ locals {
 }
 
 # Runs that failed (after their retries) land here with the error and the summary.
-resource "aws_sqs_queue" "on_failure" {
-  #checkov:skip=CKV2_AWS_73:A KMS CMK is a per-team choice, exposed as kms_key_arn; the default is SQS-managed SSE.
-  name                      = "${var.name}-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+module "on_failure_queue" {
+  source = "../private-queue"
+
+  name        = "${var.name}-failures"
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
 }
 
-resource "aws_sqs_queue_policy" "on_failure" {
-  queue_url = aws_sqs_queue.on_failure.url
-  policy    = data.aws_iam_policy_document.on_failure_queue.json
+moved {
+  from = aws_sqs_queue.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "on_failure_queue" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.on_failure.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue_policy.this
 }
 
 module "function" {
@@ -194,7 +180,7 @@ module "function" {
   async_invoke = {
     maximum_retry_attempts       = var.functions.backup.maximum_retry_attempts
     maximum_event_age_in_seconds = var.functions.backup.maximum_event_age_in_seconds
-    on_failure_destination       = aws_sqs_queue.on_failure.arn
+    on_failure_destination       = module.on_failure_queue.arn
   }
 }
 

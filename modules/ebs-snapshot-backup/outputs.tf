@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role: backup (runs that failed after their retries)."
-  value       = { backup = aws_sqs_queue.on_failure.url }
+  value       = { backup = module.on_failure_queue.url }
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = { backup = aws_sqs_queue.on_failure.arn }
+  value       = { backup = module.on_failure_queue.arn }
 }
 
 output "schedule_names" {

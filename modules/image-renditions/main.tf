@@ -65,35 +65,22 @@ resource "aws_dynamodb_table" "results" {
 }
 
 # Events either function could not process after its retries (both async on-failure destinations).
-resource "aws_sqs_queue" "on_failure" {
-  name                      = "${var.name}-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+module "on_failure_queue" {
+  source = "../private-queue"
+
+  name        = "${var.name}-failures"
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
 }
 
-resource "aws_sqs_queue_policy" "on_failure" {
-  queue_url = aws_sqs_queue.on_failure.url
-  policy    = data.aws_iam_policy_document.on_failure_queue.json
+moved {
+  from = aws_sqs_queue.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "on_failure_queue" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.on_failure.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.on_failure
+  to   = module.on_failure_queue.aws_sqs_queue_policy.this
 }
 
 # ------------------------------------------------------------------ chained report step
@@ -130,7 +117,7 @@ module "reporter" {
   async_invoke = {
     maximum_retry_attempts       = var.functions.report.maximum_retry_attempts
     maximum_event_age_in_seconds = var.functions.report.maximum_event_age_in_seconds
-    on_failure_destination       = aws_sqs_queue.on_failure.arn
+    on_failure_destination       = module.on_failure_queue.arn
   }
 
   policy_statements = concat(
@@ -223,7 +210,7 @@ module "processor" {
     maximum_retry_attempts       = var.functions.renditions.maximum_retry_attempts
     maximum_event_age_in_seconds = var.functions.renditions.maximum_event_age_in_seconds
     on_success_destination       = module.reporter.function_arn
-    on_failure_destination       = aws_sqs_queue.on_failure.arn
+    on_failure_destination       = module.on_failure_queue.arn
   }
 
   policy_statements = local.processor_statements

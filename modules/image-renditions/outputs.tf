@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role (both functions share one queue): events a function failed on after its retries."
-  value       = { renditions = aws_sqs_queue.on_failure.url, report = aws_sqs_queue.on_failure.url }
+  value       = { renditions = module.on_failure_queue.url, report = module.on_failure_queue.url }
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = { renditions = aws_sqs_queue.on_failure.arn, report = aws_sqs_queue.on_failure.arn }
+  value       = { renditions = module.on_failure_queue.arn, report = module.on_failure_queue.arn }
 }
 
 # Scenario outputs.

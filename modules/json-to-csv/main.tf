@@ -51,35 +51,22 @@ resource "aws_s3_bucket_lifecycle_configuration" "abort_multipart" {
 
 # ------------------------------------------------------------------ S3 path
 # Events the converter failed on after its retries (AWS errors; bad content is quarantined).
-resource "aws_sqs_queue" "s3_failures" {
-  name                      = "${var.name}-s3-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+module "s3_failures_queue" {
+  source = "../private-queue"
+
+  name        = "${var.name}-s3-failures"
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
 }
 
-resource "aws_sqs_queue_policy" "s3_failures" {
-  queue_url = aws_sqs_queue.s3_failures.url
-  policy    = data.aws_iam_policy_document.s3_failures_queue.json
+moved {
+  from = aws_sqs_queue.s3_failures
+  to   = module.s3_failures_queue.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "s3_failures_queue" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.s3_failures.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.s3_failures
+  to   = module.s3_failures_queue.aws_sqs_queue_policy.this
 }
 
 locals {
@@ -134,7 +121,7 @@ locals {
       {
         sid       = "SendFailedBatches"
         actions   = ["sqs:SendMessage"]
-        resources = [aws_sqs_queue.stream_failures[0].arn]
+        resources = [module.stream_failures_queue[0].arn]
       },
       {
         sid     = "WriteBatches"
@@ -181,7 +168,7 @@ module "converter" {
   async_invoke = {
     maximum_retry_attempts       = var.functions.s3.maximum_retry_attempts
     maximum_event_age_in_seconds = var.functions.s3.maximum_event_age_in_seconds
-    on_failure_destination       = aws_sqs_queue.s3_failures.arn
+    on_failure_destination       = module.s3_failures_queue.arn
   }
 
   policy_statements = local.converter_statements
@@ -227,41 +214,23 @@ resource "aws_kinesis_stream" "this" {
 
 # Batches the stream function gave up on (retries exhausted or records too old): the message
 # names the shard and sequence range, so the records can be re-read while the stream keeps them.
-resource "aws_sqs_queue" "stream_failures" {
-  count = var.stream.enabled ? 1 : 0
+module "stream_failures_queue" {
+  source = "../private-queue"
+  count  = var.stream.enabled ? 1 : 0
 
-  name                      = "${var.name}-stream-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+  name        = "${var.name}-stream-failures"
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
 }
 
-resource "aws_sqs_queue_policy" "stream_failures" {
-  count = var.stream.enabled ? 1 : 0
-
-  queue_url = aws_sqs_queue.stream_failures[0].url
-  policy    = data.aws_iam_policy_document.stream_failures_queue[0].json
+moved {
+  from = aws_sqs_queue.stream_failures[0]
+  to   = module.stream_failures_queue[0].aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "stream_failures_queue" {
-  count = var.stream.enabled ? 1 : 0
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.stream_failures[0].arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.stream_failures[0]
+  to   = module.stream_failures_queue[0].aws_sqs_queue_policy.this
 }
 
 module "stream_converter" {
@@ -307,7 +276,7 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
   destination_config {
     on_failure {
-      destination_arn = aws_sqs_queue.stream_failures[0].arn
+      destination_arn = module.stream_failures_queue[0].arn
     }
   }
 }

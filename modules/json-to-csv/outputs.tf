@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role: s3 (S3 events the converter failed on after its retries), stream (the event source mapping's on-failure destination; absent when the stream path is off)."
-  value       = merge({ s3 = aws_sqs_queue.s3_failures.url }, { for q in aws_sqs_queue.stream_failures : "stream" => q.url })
+  value       = merge({ s3 = module.s3_failures_queue.url }, { for q in module.stream_failures_queue : "stream" => q.url })
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = merge({ s3 = aws_sqs_queue.s3_failures.arn }, { for q in aws_sqs_queue.stream_failures : "stream" => q.arn })
+  value       = merge({ s3 = module.s3_failures_queue.arn }, { for q in module.stream_failures_queue : "stream" => q.arn })
 }
 
 # Scenario outputs.

@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role: indexer (S3 events it failed on after its retries)."
-  value       = { indexer = aws_sqs_queue.on_failure.url }
+  value       = { indexer = module.on_failure_queue.url }
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = { indexer = aws_sqs_queue.on_failure.arn }
+  value       = { indexer = module.on_failure_queue.arn }
 }
 
 # Scenario outputs.

@@ -43,35 +43,22 @@ resource "aws_ses_email_identity" "sender" {
 }
 
 # Runs the schedule could not deliver and invocations that failed after Lambda's retries.
-resource "aws_sqs_queue" "failures" {
-  name                      = "${var.name}-failures"
-  message_retention_seconds = 1209600
-  sqs_managed_sse_enabled   = var.kms_key_arn == null ? true : null
-  kms_master_key_id         = var.kms_key_arn
-  tags                      = var.tags
+module "failures_queue" {
+  source = "../private-queue"
+
+  name        = "${var.name}-failures"
+  kms_key_arn = var.kms_key_arn
+  tags        = var.tags
 }
 
-resource "aws_sqs_queue_policy" "failures" {
-  queue_url = aws_sqs_queue.failures.url
-  policy    = data.aws_iam_policy_document.failures_queue.json
+moved {
+  from = aws_sqs_queue.failures
+  to   = module.failures_queue.aws_sqs_queue.this
 }
 
-data "aws_iam_policy_document" "failures_queue" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.failures.arn]
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+moved {
+  from = aws_sqs_queue_policy.failures
+  to   = module.failures_queue.aws_sqs_queue_policy.this
 }
 
 module "function" {
@@ -108,7 +95,7 @@ module "function" {
   async_invoke = {
     maximum_retry_attempts       = 0
     maximum_event_age_in_seconds = var.functions.sender.maximum_event_age_in_seconds
-    on_failure_destination       = aws_sqs_queue.failures.arn
+    on_failure_destination       = module.failures_queue.arn
   }
 
   policy_statements = concat(
@@ -169,7 +156,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "DeadLetterQueue"
     actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.failures.arn]
+    resources = [module.failures_queue.arn]
   }
 
   dynamic "statement" {
@@ -215,7 +202,7 @@ resource "aws_scheduler_schedule" "daily" {
     }
 
     dead_letter_config {
-      arn = aws_sqs_queue.failures.arn
+      arn = module.failures_queue.arn
     }
   }
 

