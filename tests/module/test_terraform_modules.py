@@ -14,11 +14,9 @@ MODULES = sorted(path for path in (ROOT / "modules").iterdir() if (path / "main.
 
 
 def suite_of(module: Path) -> Path | None:
-    """A module's .tftest.hcl files: tests/module/<name>/, else the module's own tests/."""
-    for candidate in (ROOT / "tests" / "module" / module.name, module / "tests"):
-        if any(candidate.glob("*.tftest.hcl")):
-            return candidate
-    return None
+    """The folder of a module's .tftest.hcl files: its own tests/."""
+    suite = module / "tests"
+    return suite if any(suite.glob("*.tftest.hcl")) else None
 
 
 def test_every_module_has_a_suite() -> None:
@@ -28,8 +26,7 @@ def test_every_module_has_a_suite() -> None:
 @pytest.mark.parametrize("module", MODULES, ids=[module.name for module in MODULES])
 def test_module_suite_passes(module: Path) -> None:
     suite = suite_of(module)
-    if suite is None:
-        pytest.fail(f"{module.name} has no terraform test suite")
+    assert suite is not None, f"{module.name} has no terraform test suite"
     env = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
