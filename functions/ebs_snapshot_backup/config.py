@@ -37,7 +37,6 @@ class Config:
     copy_volume_tags: bool = True
     snapshot_tags: Mapping[str, str] = field(default_factory=dict)
     copy_wait: timedelta = timedelta(seconds=60)
-    fail_on_volume_tag: str | None = None  # test hook: volumes with this tag key fail
 
 
 def load_config(env: Mapping[str, str]) -> Config:
@@ -76,7 +75,6 @@ def load_config(env: Mapping[str, str]) -> Config:
         copy_volume_tags=_flag(env, "COPY_VOLUME_TAGS", default=True),
         snapshot_tags=_tags(env, "SNAPSHOT_TAGS"),
         copy_wait=timedelta(seconds=_non_negative(env, "COPY_WAIT_SECONDS", default=60)),
-        fail_on_volume_tag=env.get("FAIL_ON_VOLUME_TAG") or None,
     )
 
 

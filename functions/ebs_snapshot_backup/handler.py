@@ -9,7 +9,6 @@ Environment (set by modules/ebs-snapshot-backup):
 - RETENTION_DAYS or RETENTION_COUNT (exactly one), WINDOW_MINUTES (default 1440).
 - COPY_REGION (optional), COPY_WAIT_SECONDS (default 60), COPY_VOLUME_TAGS (default true),
   SNAPSHOT_TAGS (JSON object of extra tags).
-- FAIL_ON_VOLUME_TAG (unset): test hook; selected volumes carrying this tag key fail.
 
 "Now" is the scheduled event's `time`, so a retry of the same event lands in the same backup
 window (and creates nothing twice), and tests can replay any moment. An event without `time`

@@ -22,7 +22,6 @@ class Config:
     max_object_bytes: int = DEFAULT_MAX_OBJECT_BYTES
     max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
     quarantine_prefix: str | None = None
-    fail_on_key_prefix: str | None = None
 
 
 def load_config(env: Mapping[str, str]) -> Config:
@@ -40,7 +39,6 @@ def load_config(env: Mapping[str, str]) -> Config:
         max_object_bytes=_positive(env, "MAX_OBJECT_BYTES", DEFAULT_MAX_OBJECT_BYTES),
         max_image_pixels=_positive(env, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS),
         quarantine_prefix=quarantine or None,
-        fail_on_key_prefix=env.get("FAIL_ON_KEY_PREFIX") or None,
     )
 
 

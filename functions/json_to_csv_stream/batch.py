@@ -11,7 +11,7 @@ import base64
 import binascii
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,8 +20,6 @@ from json_csv.options import CsvOptions
 from json_csv.parse import JsonError, NotUtf8Error, loads
 from json_csv.rows import RecordError, json_type
 from json_csv.spool import CsvWriter, paused_gc
-
-RecordCheck = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -94,15 +92,11 @@ def poison_entry(record: dict[str, Any], reason: str) -> dict[str, Any]:
     return entry
 
 
-def convert_batch(
-    records: Sequence[dict[str, Any]],
-    options: CsvOptions | None = None,
-    check: RecordCheck | None = None,
-) -> Batch:
+def convert_batch(records: Sequence[dict[str, Any]], options: CsvOptions | None = None) -> Batch:
     """The CSV and poison entries of the records before the first transient failure.
 
-    `check` runs on each decoded record; an exception from it (or any unexpected error) is
-    transient: that record and the rest of the batch are left for the retry.
+    Any error other than a poison record is transient: that record and the rest of the batch
+    are left for the retry.
     """
     batch = Batch(records, cut=len(records))
     builder = (options or CsvOptions()).row_builder()
@@ -111,10 +105,7 @@ def convert_batch(
     with paused_gc():
         for index, record in enumerate(records):
             try:
-                value = decode_record(record)
-                if check is not None:
-                    check(value)
-                writer.add(value)
+                writer.add(decode_record(record))
             except RecordError as error:
                 batch.poison.append(poison_entry(record, str(error)))
                 continue

@@ -16,7 +16,6 @@ class Config:
     output_prefix: str = "stream/"
     quarantine_prefix: str = "stream-quarantine/"
     csv: CsvOptions = field(default_factory=CsvOptions)
-    transient_failure_field: str | None = None
 
 
 def load_config(env: Mapping[str, str]) -> Config:
@@ -32,5 +31,4 @@ def load_config(env: Mapping[str, str]) -> Config:
         output_prefix=output_prefix,
         quarantine_prefix=quarantine_prefix,
         csv=load_csv_options(env),
-        transient_failure_field=env.get("TRANSIENT_FAILURE_FIELD") or None,
     )

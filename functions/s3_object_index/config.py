@@ -20,7 +20,6 @@ class Config:
     table_name: str
     tombstone_ttl: timedelta = timedelta(days=DEFAULT_TOMBSTONE_TTL_DAYS)
     fetch_content_type: bool = False
-    fail_on_key_prefix: str | None = None
 
 
 def load_config(env: Mapping[str, str]) -> Config:
@@ -31,7 +30,6 @@ def load_config(env: Mapping[str, str]) -> Config:
         table_name=table_name,
         tombstone_ttl=timedelta(days=_ttl_days(env.get("TOMBSTONE_TTL_DAYS"))),
         fetch_content_type=_flag(env, "FETCH_CONTENT_TYPE"),
-        fail_on_key_prefix=env.get("FAIL_ON_KEY_PREFIX") or None,
     )
 
 
