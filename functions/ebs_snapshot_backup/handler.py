@@ -35,7 +35,7 @@ from ebs_snapshot_backup.backup import run_backup
 from ebs_snapshot_backup.config import load_config
 from ebs_snapshot_backup.windows import BadEventTimeError, parse_event_time
 
-logger = Logger(service="ebs_snapshot_backup")
+logger = Logger()
 CONFIG = load_config(os.environ)
 _BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 5})
 

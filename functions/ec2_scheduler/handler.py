@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ec2_scheduler.config import load_config
 from ec2_scheduler.reconcile import RunResult, reconcile
 
-logger = Logger(service="ec2_scheduler")
+logger = Logger()
 CONFIG = load_config(os.environ)
 for _name, _reason in CONFIG.invalid_schedules.items():
     logger.error("invalid schedule", extra={"schedule": _name, "reason": _reason})

@@ -27,7 +27,7 @@ from image_renditions.config import load_config
 from image_renditions.events import parse_event
 from image_renditions.processor import process_upload
 
-logger = Logger(service="image_renditions")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

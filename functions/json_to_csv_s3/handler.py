@@ -25,7 +25,7 @@ from json_to_csv_s3.config import load_config
 from json_to_csv_s3.processor import ObjectRef, convert_object
 from lambda_common.s3_events import CREATED, parse_s3_event
 
-logger = Logger(service="json_to_csv_s3")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

@@ -31,7 +31,7 @@ from json_to_csv_stream.batch import (
 )
 from json_to_csv_stream.config import Config, load_config
 
-logger = Logger(service="json_to_csv_stream")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

@@ -32,7 +32,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from s3_object_index.config import load_config
 from s3_object_index.indexer import index_event
 
-logger = Logger(service="s3_object_index")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 
