@@ -37,7 +37,7 @@ ALLOWED_METHODS = "GET"
 BEFORE_OBJECTS = re.compile(r"^(/[^/]*)*?(?=/objects(/|$))")
 _OBJECTS_PATH = re.compile(r"^/objects(/.*)?$")
 
-router = Router()
+router = Router()  # type: ignore[no-untyped-call]
 logger = Logger(child=True)
 
 
@@ -91,7 +91,9 @@ def query_of(event: BaseProxyEvent) -> dict[str, list[str]]:
     return {name: [str(value)] for name, value in (event.query_string_parameters or {}).items()}
 
 
-def error_response(status: int, reason: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, reason: str, headers: dict[str, str] | None = None
+) -> Response[dict[str, str]]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
@@ -100,17 +102,17 @@ def error_response(status: int, reason: str, headers: dict[str, str] | None = No
     )
 
 
-@router.exception_handler(ServiceError)
-def client_error(error: ServiceError) -> Response:
-    return error_response(error.status_code, error.msg)
+@router.exception_handler(ServiceError)  # type: ignore[untyped-decorator]
+def client_error(error: ServiceError) -> Response[dict[str, str]]:
+    return error_response(error.status_code, str(error.msg))
 
 
-@router.exception_handler(NotFoundError)
-def no_route(error: NotFoundError) -> Response:
+@router.exception_handler(NotFoundError)  # type: ignore[untyped-decorator]
+def no_route(error: NotFoundError) -> Response[dict[str, str]]:
     """Unknown keys (raised by get_object) and requests no route matched (raised by Powertools,
     without a message): a known path with another method is 405, anything else 404."""
     if error.msg != "Not found":
-        return error_response(404, error.msg)
+        return error_response(404, str(error.msg))
     event = router.current_event
     path = BEFORE_OBJECTS.sub("", event.path)
     if _OBJECTS_PATH.match(path) and event.http_method.upper() != ALLOWED_METHODS:
@@ -123,7 +125,7 @@ def no_route(error: NotFoundError) -> Response:
     return error_response(404, f"no route for path {event.path!r}; use {LIST_ROUTE} or {GET_ROUTE}")
 
 
-@router.exception_handler(Exception)
-def internal_error(error: Exception) -> Response:
+@router.exception_handler(Exception)  # type: ignore[untyped-decorator]
+def internal_error(error: Exception) -> Response[dict[str, str]]:
     logger.exception("request failed")
     return error_response(500, "internal error")

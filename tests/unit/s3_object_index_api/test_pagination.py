@@ -3,8 +3,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-
 from aws_lambda_powertools.event_handler.exceptions import BadRequestError
+
 from s3_object_index_api.pagination import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
 
 
