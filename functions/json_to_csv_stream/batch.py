@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
+
 from json_csv.options import CsvOptions
 from json_csv.parse import JsonError, NotUtf8Error, loads
 from json_csv.rows import RecordError, json_type
@@ -40,7 +42,7 @@ class Batch:
 
 
 def sequence_number(record: dict[str, Any]) -> str:
-    return str(record["kinesis"]["sequenceNumber"])
+    return KinesisStreamRecord(record).kinesis.sequence_number
 
 
 def shard_id(record: dict[str, Any]) -> str:
@@ -48,7 +50,8 @@ def shard_id(record: dict[str, Any]) -> str:
 
 
 def arrival(record: dict[str, Any]) -> datetime:
-    return datetime.fromtimestamp(float(record["kinesis"]["approximateArrivalTimestamp"]), UTC)
+    timestamp = KinesisStreamRecord(record).kinesis.approximate_arrival_timestamp
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def object_stem(batch_first: dict[str, Any]) -> str:
@@ -64,7 +67,7 @@ def object_stem(batch_first: dict[str, Any]) -> str:
 def decode_record(record: dict[str, Any]) -> dict[str, Any]:
     """The record's JSON object; RecordError (poison) when it is not one."""
     try:
-        raw = base64.b64decode(record["kinesis"]["data"], validate=True)
+        raw = base64.b64decode(KinesisStreamRecord(record).kinesis.data, validate=True)
     except (binascii.Error, ValueError) as error:
         raise RecordError(f"data is not base64: {error}") from error
     try:
