@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from aws_lambda_powertools.utilities.data_classes.sns_event import SNSEventRecord
+
 STATES = ("ALARM", "OK", "INSUFFICIENT_DATA")
 
 
@@ -63,32 +65,34 @@ class NotAnAlarmError(ValueError):
 
 
 def parse_event(event: Any) -> ParsedEvent:
+    """Each record of an SNS event as an alarm change, or a rejection with its reason."""
     if not isinstance(event, Mapping) or not isinstance(event.get("Records"), list):
         return ParsedEvent([], [Rejection(0, None, "event has no Records list (not from SNS)")])
     alarms: list[tuple[int, AlarmChange]] = []
     rejections: list[Rejection] = []
-    for index, record in enumerate(event["Records"]):
-        sns = record.get("Sns") if isinstance(record, Mapping) else None
+    for index, raw in enumerate(event["Records"]):
+        sns = raw.get("Sns") if isinstance(raw, Mapping) else None
         message_id = sns.get("MessageId") if isinstance(sns, Mapping) else None
         try:
-            alarms.append((index, parse_record(record)))
+            alarms.append((index, parse_record(raw)))
         except NotAnAlarmError as error:
             rejections.append(Rejection(index, message_id, str(error)))
     return ParsedEvent(alarms, rejections)
 
 
-def parse_record(record: Any) -> AlarmChange:
-    if not isinstance(record, Mapping) or record.get("EventSource") != "aws:sns":
+def parse_record(raw: Any) -> AlarmChange:
+    """One SNS record, read through Powertools' SNSEventRecord data class."""
+    if not isinstance(raw, Mapping) or raw.get("EventSource") != "aws:sns":
         raise NotAnAlarmError("record is not an SNS record (EventSource != aws:sns)")
-    sns = record.get("Sns")
-    if not isinstance(sns, Mapping) or not isinstance(sns.get("Message"), str):
+    record = SNSEventRecord(dict(raw))
+    if not isinstance(record.get("Sns"), Mapping) or not isinstance(record.sns.get("Message"), str):
         raise NotAnAlarmError("SNS record has no Message string")
     try:
-        message = json.loads(sns["Message"])
+        message = json.loads(record.sns.message)
     except json.JSONDecodeError as error:
         raise NotAnAlarmError(f"SNS message is not JSON ({error.msg})") from error
     change = parse_alarm_message(message)
-    return AlarmChange(**{**change.__dict__, "message_id": sns.get("MessageId")})
+    return AlarmChange(**{**change.__dict__, "message_id": record.sns.get("MessageId")})
 
 
 def parse_alarm_message(message: Any) -> AlarmChange:

@@ -6,13 +6,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
+from lambda_common.env import ConfigError, flag, listed, number, optional
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ConfigError(RuntimeError):
-    """The function is deployed without a setting it needs."""
+__all__ = ["Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,8 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    sender = env.get("EMAIL_SENDER", "").strip() or None
-    recipients = tuple(r.strip() for r in env.get("EMAIL_RECIPIENTS", "").split(",") if r.strip())
+    sender = optional(env, "EMAIL_SENDER")
+    recipients = listed(env, "EMAIL_RECIPIENTS")
     if sender and not recipients:
         raise ConfigError("EMAIL_RECIPIENTS is required when EMAIL_SENDER is set")
     for address in (sender, *recipients) if sender else recipients:
@@ -47,10 +46,10 @@ def load_config(env: Mapping[str, str]) -> Config:
     config = Config(
         email_sender=sender,
         email_recipients=recipients if sender else (),
-        notification_topic_arn=env.get("NOTIFICATION_TOPIC_ARN", "").strip() or None,
-        webhook_url_parameter=env.get("WEBHOOK_URL_PARAMETER", "").strip() or None,
-        webhook_timeout_seconds=_seconds(env.get("WEBHOOK_TIMEOUT_SECONDS")),
-        lookup_resource_names=_flag(env, "LOOKUP_RESOURCE_NAMES", default=True),
+        notification_topic_arn=optional(env, "NOTIFICATION_TOPIC_ARN"),
+        webhook_url_parameter=optional(env, "WEBHOOK_URL_PARAMETER"),
+        webhook_timeout_seconds=number(env, "WEBHOOK_TIMEOUT_SECONDS", 5.0, above=0, at_most=60),
+        lookup_resource_names=flag(env, "LOOKUP_RESOURCE_NAMES", default=True),
     )
     if not config.channel_names:
         raise ConfigError(
@@ -58,27 +57,3 @@ def load_config(env: Mapping[str, str]) -> Config:
             "NOTIFICATION_TOPIC_ARN and/or WEBHOOK_URL_PARAMETER"
         )
     return config
-
-
-def _seconds(raw: str | None) -> float:
-    if raw is None or not raw.strip():
-        return 5.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if not 0 < value <= 60:
-        raise ConfigError(f"WEBHOOK_TIMEOUT_SECONDS must be a number in (0, 60], got {raw!r}")
-    return value
-
-
-def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
-    raw = env.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")

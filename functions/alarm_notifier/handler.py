@@ -35,7 +35,7 @@ from alarm_notifier.config import Config, load_config
 from alarm_notifier.formatting import format_notification
 from alarm_notifier.resources import resource_name
 
-logger = Logger(service="alarm_notifier")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

@@ -25,10 +25,6 @@ AWS_ERRORS = (ClientError, BotoCoreError)
 MAX_ERRORS_KEPT = 20
 
 
-class InjectedFailureError(RuntimeError):
-    """Raised by the FAIL_ON_VOLUME_TAG test hook."""
-
-
 @dataclass
 class RegionSummary:
     volumes: int = 0
@@ -176,7 +172,7 @@ class _Run:
                 continue
             try:
                 snapshot_id = self.snapshot(region, volume)
-            except (*AWS_ERRORS, InjectedFailureError) as error:
+            except AWS_ERRORS as error:
                 self.log("snapshot failed", region=region, volume_id=volume_id, error=str(error))
                 result.fail(f"snapshot of {volume_id}", error)
                 continue
@@ -197,8 +193,6 @@ class _Run:
         config, window = self.config, self.summary.window
         volume_id = volume["VolumeId"]
         volume_tags = t.tag_map(volume.get("Tags"))
-        if config.fail_on_volume_tag and config.fail_on_volume_tag in volume_tags:
-            raise InjectedFailureError(f"volume carries the test tag {config.fail_on_volume_tag}")
         managed = {
             t.MANAGED_BY: config.name,
             t.KIND: t.KIND_SNAPSHOT,

@@ -9,7 +9,6 @@ Environment (set by modules/ebs-snapshot-backup):
 - RETENTION_DAYS or RETENTION_COUNT (exactly one), WINDOW_MINUTES (default 1440).
 - COPY_REGION (optional), COPY_WAIT_SECONDS (default 60), COPY_VOLUME_TAGS (default true),
   SNAPSHOT_TAGS (JSON object of extra tags).
-- FAIL_ON_VOLUME_TAG (unset): test hook; selected volumes carrying this tag key fail.
 
 "Now" is the scheduled event's `time`, so a retry of the same event lands in the same backup
 window (and creates nothing twice), and tests can replay any moment. An event without `time`
@@ -34,9 +33,9 @@ from botocore.config import Config as BotoConfig
 
 from ebs_snapshot_backup.backup import run_backup
 from ebs_snapshot_backup.config import load_config
-from ebs_snapshot_backup.windows import BadEventTimeError, parse_event_time
+from lambda_common.scheduled import BadEventTimeError, scheduled_time
 
-logger = Logger(service="ebs_snapshot_backup")
+logger = Logger()
 CONFIG = load_config(os.environ)
 _BOTO_CONFIG = BotoConfig(retries={"mode": "standard", "max_attempts": 5})
 
@@ -57,17 +56,16 @@ def _log(message: str, **fields: Any) -> None:
 
 @logger.inject_lambda_context
 def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
-    raw_time = event.get("time") if isinstance(event, dict) else None
-    if raw_time is None:
-        now = datetime.now(UTC)
-        logger.info("event has no time; running at the current time", extra={"now": str(now)})
-    else:
-        try:
-            now = parse_event_time(raw_time)
-        except BadEventTimeError as error:
-            # Retrying cannot fix the event: report it and do nothing.
-            logger.error("bad event, skipped", extra={"reason": str(error)})
-            return {"skipped": str(error)}
+    try:
+        moment = scheduled_time(event)
+    except BadEventTimeError as error:
+        # Retrying cannot fix the event: report it and do nothing.
+        logger.error("bad event, skipped", extra={"reason": str(error)})
+        return {"skipped": str(error)}
+    if moment is None:
+        moment = datetime.now(UTC)
+        logger.info("event has no time; running at the current time", extra={"now": str(moment)})
+    now = moment
     home_region = os.environ.get("AWS_REGION", "us-east-1")
     summary = run_backup(CONFIG, now, ec2_client, home_region, _log)
     report = summary.as_dict()

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ebs_snapshot_backup import tags as t
-from ebs_snapshot_backup.windows import BadEventTimeError, format_time, parse_event_time
+from ebs_snapshot_backup.windows import format_time
+from lambda_common.scheduled import BadEventTimeError, parse_time
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class ManagedSnapshot:
         tags = t.tag_map(raw_tags if isinstance(raw_tags, list) else None)
         expires_at: datetime | None
         try:
-            expires_at = parse_event_time(tags[t.EXPIRES_AT]) if t.EXPIRES_AT in tags else None
+            expires_at = parse_time(tags[t.EXPIRES_AT]) if t.EXPIRES_AT in tags else None
         except BadEventTimeError:
             expires_at = None
         return cls(

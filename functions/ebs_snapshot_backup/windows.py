@@ -8,25 +8,6 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 WINDOW_FORMAT = "%Y-%m-%dT%H:%MZ"
 
 
-class BadEventTimeError(ValueError):
-    """The event's `time` is not an ISO-8601 timestamp."""
-
-
-def parse_event_time(raw: object) -> datetime:
-    if not isinstance(raw, str) or not raw.strip():
-        raise BadEventTimeError(f"event time must be an ISO-8601 string, got {raw!r}")
-    text = raw.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError as error:
-        raise BadEventTimeError(f"event time is not ISO-8601: {raw!r}") from error
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def window_start(now: datetime, period: timedelta) -> datetime:
     """Start of the window holding `now`; windows are aligned on the Unix epoch (UTC)."""
     if period <= timedelta(0):

@@ -20,7 +20,6 @@ non-enforced run acts only when a period began or ended within the last interval
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,15 +27,11 @@ from datetime import timedelta
 from typing import Any
 
 from ec2_scheduler.schedules import Schedule, ScheduleError, parse_schedule
+from lambda_common.env import ConfigError, flag, integer, json_value, required
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"", "0", "false", "no", "off"}
+__all__ = ["Config", "ConfigError", "ExplicitInstance", "load_config", "parse_document"]
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 _INSTANCE_ID = re.compile(r"^i-[0-9a-f]{8,17}$")
-
-
-class ConfigError(RuntimeError):
-    """The function is deployed without a usable configuration."""
 
 
 @dataclass(frozen=True)
@@ -61,13 +56,8 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    raw = env.get("SCHEDULER_CONFIG", "").strip()
-    if not raw:
-        raise ConfigError("environment variable SCHEDULER_CONFIG is required (schedules as JSON)")
-    try:
-        document = json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"SCHEDULER_CONFIG is not valid JSON: {error}") from error
+    required(env, "SCHEDULER_CONFIG", "schedules as JSON")
+    document = json_value(env, "SCHEDULER_CONFIG", None)
     if not isinstance(document, dict):
         raise ConfigError("SCHEDULER_CONFIG must be a JSON object")
     return parse_document(document, env)
@@ -104,9 +94,9 @@ def parse_document(document: Mapping[str, Any], env: Mapping[str, str]) -> Confi
         tag_regions=tuple(dict.fromkeys(regions)),
         invalid_schedules=invalid,
         instances=instances,
-        dry_run=_flag(env, "DRY_RUN"),
-        enforced=_flag(env, "ENFORCED"),
-        interval=timedelta(minutes=_interval_minutes(env.get("RUN_INTERVAL_MINUTES"))),
+        dry_run=flag(env, "DRY_RUN"),
+        enforced=flag(env, "ENFORCED"),
+        interval=timedelta(minutes=integer(env, "RUN_INTERVAL_MINUTES", 5)),
     )
 
 
@@ -124,24 +114,3 @@ def _explicit_instances(raw: Any, regions: list[str]) -> dict[str, ExplicitInsta
             raise ConfigError(f"SCHEDULER_CONFIG.instances[{instance_id!r}].region is invalid")
         instances[instance_id] = ExplicitInstance(region, settings["schedule"])
     return instances
-
-
-def _interval_minutes(raw: str | None) -> int:
-    if raw is None or not raw.strip():
-        return 5
-    try:
-        minutes = int(raw)
-    except ValueError:
-        minutes = 0
-    if minutes < 1:
-        raise ConfigError(f"RUN_INTERVAL_MINUTES must be a positive integer, got {raw!r}")
-    return minutes
-
-
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ConfigError(f"{name} must be true or false, got {env[name]!r}")

@@ -26,8 +26,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ec2_scheduler.config import load_config
 from ec2_scheduler.reconcile import RunResult, reconcile
+from lambda_common.scheduled import scheduled_time
 
-logger = Logger(service="ec2_scheduler")
+logger = Logger()
 CONFIG = load_config(os.environ)
 for _name, _reason in CONFIG.invalid_schedules.items():
     logger.error("invalid schedule", extra={"schedule": _name, "reason": _reason})
@@ -43,16 +44,11 @@ def ec2_client(region: str) -> Any:
 
 
 def event_time(event: Any) -> datetime:
-    raw = event.get("time") if isinstance(event, dict) else None
-    if raw is None:
+    moment = scheduled_time(event)
+    if moment is None:
         logger.warning("event has no time field; using the clock")
         return datetime.now(UTC)
-    if not isinstance(raw, str):
-        raise ValueError(f"event time must be an ISO 8601 string, got {raw!r}")
-    parsed = datetime.fromisoformat(raw)
-    if parsed.tzinfo is None:
-        raise ValueError(f"event time must carry a UTC offset or Z, got {raw!r}")
-    return parsed.astimezone(UTC)
+    return moment
 
 
 @logger.inject_lambda_context

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lambda_common.env import ConfigError, integer, json_value, required, string_map
 
-class ConfigError(RuntimeError):
-    """The function is deployed without a setting it needs."""
+__all__ = ["Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -29,36 +28,20 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    missing = [name for name in ("FLEET_PARAMETER_NAME", "FLEET_OWNER") if not env.get(name)]
-    if missing:
-        raise ConfigError(f"environment variable(s) {', '.join(missing)} required")
-    try:
-        max_instances = int(env.get("MAX_INSTANCES", "20"))
-        instance_tags = json.loads(env.get("INSTANCE_TAGS") or "{}")
-    except ValueError as error:
-        raise ConfigError(f"MAX_INSTANCES or INSTANCE_TAGS is malformed: {error}") from error
-    if max_instances < 0 or not isinstance(instance_tags, dict):
-        raise ConfigError("MAX_INSTANCES must be >= 0 and INSTANCE_TAGS a JSON object")
-    allowed_types = _allowed_instance_types(env.get("ALLOWED_INSTANCE_TYPES"))
     return Config(
-        parameter_name=env["FLEET_PARAMETER_NAME"],
-        owner=env["FLEET_OWNER"],
+        parameter_name=required(env, "FLEET_PARAMETER_NAME"),
+        owner=required(env, "FLEET_OWNER"),
         owner_tag_key=env.get("OWNER_TAG_KEY") or "FleetOwner",
         spec_tag_key=env.get("SPEC_TAG_KEY") or "FleetSpec",
         index_tag_key=env.get("INDEX_TAG_KEY") or "FleetIndex",
-        max_instances=max_instances,
-        instance_tags={str(k): str(v) for k, v in instance_tags.items()},
-        allowed_instance_types=allowed_types,
+        max_instances=integer(env, "MAX_INSTANCES", 20, minimum=0),
+        instance_tags=string_map(env, "INSTANCE_TAGS"),
+        allowed_instance_types=_allowed_instance_types(env),
     )
 
 
-def _allowed_instance_types(raw: str | None) -> tuple[str, ...]:
-    if raw is None or not raw.strip():
-        return ()
-    try:
-        types = json.loads(raw)
-    except ValueError as error:
-        raise ConfigError(f"ALLOWED_INSTANCE_TYPES is not JSON: {error}") from error
+def _allowed_instance_types(env: Mapping[str, str]) -> tuple[str, ...]:
+    types = json_value(env, "ALLOWED_INSTANCE_TYPES", [])
     if not isinstance(types, list) or not all(isinstance(t, str) and t for t in types):
         raise ConfigError("ALLOWED_INSTANCE_TYPES must be a JSON list of instance type names")
     return tuple(types)

@@ -33,7 +33,7 @@ from fleet_provisioner.config import load_config
 from fleet_provisioner.provisioner import FleetIncompleteError, reconcile, teardown
 from fleet_provisioner.spec import parse_fleet
 
-logger = Logger(service="fleet_provisioner")
+logger = Logger()
 CONFIG = load_config(os.environ)
 ACTIONS = ("reconcile", "plan", "teardown")
 

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from hello.greeting import BadRequestError, greeting, parse_name
 
-logger = Logger(service="hello")
+logger = Logger()
 _invocations = 0
 
 

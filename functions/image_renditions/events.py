@@ -1,16 +1,16 @@
 """S3 event notifications → one typed upload per created object. Pure code.
 
-Keys arrive form-encoded (`+` for a space) and are decoded with unquote_plus. Every record is
-read. Records that are not object creations (s3:TestEvent, removals) are ignored; a creation
-record missing its bucket or key is rejected with a reason instead of failing the batch.
+Parsed by the shared parser (lambda_common.s3_events): keys decoded, every record read; records
+that are not object creations (s3:TestEvent, removals) are ignored; a creation record missing
+its bucket or key is rejected with a reason instead of failing the batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote_plus
+
+from lambda_common.s3_events import CREATED, parse_s3_event
 
 
 @dataclass(frozen=True)
@@ -30,39 +30,14 @@ class ParsedEvent:
 
 
 def parse_event(event: Any) -> ParsedEvent:
-    if not isinstance(event, Mapping):
-        return ParsedEvent(rejected=["event is not a JSON object"])
-    records = event.get("Records")
-    if records is None:
-        return ParsedEvent(ignored=[str(event.get("Event", "event without Records"))])
-    if not isinstance(records, list):
-        return ParsedEvent(rejected=["'Records' is not a list"])
-    parsed = ParsedEvent()
-    for index, record in enumerate(records):
-        name = str(record.get("eventName", "")) if isinstance(record, Mapping) else ""
-        if not name.startswith("ObjectCreated:"):
-            parsed.ignored.append(f"record {index}: {name or 'not an S3 record'}")
-            continue
-        try:
-            parsed.uploads.append(_upload(record))
-        except (KeyError, TypeError, ValueError) as error:
-            parsed.rejected.append(f"record {index}: malformed ObjectCreated record ({error!r})")
-    return parsed
-
-
-def _upload(record: Mapping[str, Any]) -> Upload:
-    s3 = record["s3"]
-    bucket = str(s3["bucket"]["name"])
-    obj = s3["object"]
-    key = unquote_plus(str(obj["key"]))
-    if not bucket or not key:
-        raise ValueError("empty bucket or key")
-    size = obj.get("size")
-    etag = obj.get("eTag") or obj.get("etag")
-    return Upload(
-        bucket=bucket,
-        key=key,
-        size=int(size) if size is not None else None,
-        etag=str(etag).strip('"') if etag else None,
-        version_id=str(obj["versionId"]) if obj.get("versionId") else None,
+    notification = parse_s3_event(event, kinds=(CREATED,))
+    return ParsedEvent(
+        uploads=[
+            Upload(obj.bucket, obj.key, obj.size, obj.etag, obj.version_id)
+            for obj in notification.objects
+        ],
+        ignored=notification.ignored,
+        rejected=[
+            f"record {rejection.index}: {rejection.reason}" for rejection in notification.rejections
+        ],
     )

@@ -5,8 +5,6 @@ Environment:
 - RENDITIONS (required): JSON object {name: {max_width, max_height, format, quality}}, see spec.
 - MAX_OBJECT_BYTES (default 50 MiB), MAX_IMAGE_PIXELS (default 50 000 000).
 - QUARANTINE_PREFIX (unset): copy skipped objects to <prefix>/<key> in the destination bucket.
-- FAIL_ON_KEY_PREFIX (unset): test hook; an upload whose key starts with it fails the invocation
-  (so tests can watch the retries and the on-failure queue).
 
 The return value is the result of every object of the event; with the on-success destination it
 is what the chained report function receives (as `responsePayload`). Objects that cannot be
@@ -29,7 +27,7 @@ from image_renditions.config import load_config
 from image_renditions.events import parse_event
 from image_renditions.processor import process_upload
 
-logger = Logger(service="image_renditions")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 
@@ -45,8 +43,6 @@ def lambda_handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         logger.error("rejected record", extra={"reason": reason})
     objects = []
     for upload in parsed.uploads:
-        if CONFIG.fail_on_key_prefix and upload.key.startswith(CONFIG.fail_on_key_prefix):
-            raise RuntimeError(f"forced failure for {upload.key} (FAIL_ON_KEY_PREFIX)")
         outcome = process_upload(s3_client(), CONFIG, upload)
         details = {"bucket": upload.bucket, "key": upload.key, "status": outcome.status}
         if outcome.status == "skipped":

@@ -46,7 +46,11 @@ class Outcome:
 
 
 class Skip(Exception):
-    """A permanent reason not to render this object."""
+    """A permanent reason not to render this object (the object is quarantined)."""
+
+
+class Superseded(Skip):
+    """The object was deleted or overwritten since the event: skipped, nothing to quarantine."""
 
 
 def process_upload(s3: Any, config: Config, upload: Upload) -> Outcome:
@@ -55,7 +59,7 @@ def process_upload(s3: Any, config: Config, upload: Upload) -> Outcome:
     except Skip as skip:
         outcome = Outcome(upload.bucket, upload.key, "skipped", upload.etag, str(skip))
         outcome.source_bytes = upload.size
-        if config.quarantine_prefix and "superseded" not in str(skip):
+        if config.quarantine_prefix and not isinstance(skip, Superseded):
             outcome.quarantine_key = _quarantine(s3, config, upload, str(skip))
         return outcome
 
@@ -129,7 +133,7 @@ def _download(s3: Any, config: Config, upload: Upload) -> tuple[bytes, str, int]
         response = s3.get_object(**params)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in _GONE:
-            raise Skip("superseded: deleted or overwritten since the event") from error
+            raise Superseded("superseded: deleted or overwritten since the event") from error
         raise
     body = response["Body"]
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lambda_common.env import ConfigError, optional, required
 
-class ConfigError(RuntimeError):
-    """The function is deployed without a setting it needs."""
+__all__ = ["Config", "ConfigError", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,9 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    table_name = env.get("TABLE_NAME", "").strip()
-    if not table_name:
-        raise ConfigError("environment variable TABLE_NAME is required (the results table)")
-    bucket = env.get("REPLICA_BUCKET", "").strip() or None
-    region = env.get("REPLICA_REGION", "").strip() or None
+    table_name = required(env, "TABLE_NAME", "the results table")
+    bucket = optional(env, "REPLICA_BUCKET")
+    region = optional(env, "REPLICA_REGION")
     if (bucket is None) != (region is None):
         raise ConfigError("REPLICA_BUCKET and REPLICA_REGION must be set together")
     return Config(table_name, bucket, region, env.get("REPLICA_PREFIX", "").strip())

@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 from image_renditions_report.config import load_config
 from image_renditions_report.record import NotAResult, item_for, parse_result
 
-logger = Logger(service="image_renditions_report")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

@@ -7,13 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from json_csv.rows import DEFAULT_MAX_COLUMNS, RowBuilder
+from lambda_common.env import ConfigError, flag, integer
+
+__all__ = ["ConfigError", "CsvOptions", "load_csv_options", "parse_columns"]
 
 # Excel's sheet width; wider CSV files open truncated in most spreadsheets anyway.
 MAX_COLUMNS_LIMIT = 16384
-
-
-class ConfigError(RuntimeError):
-    """The function is deployed with missing, invalid or contradictory settings."""
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,8 @@ def load_csv_options(env: Mapping[str, str]) -> CsvOptions:
     CSV_NEUTRALISE_FORMULAS (true/false)."""
     return CsvOptions(
         columns=parse_columns(env.get("CSV_COLUMNS", "")),
-        max_columns=_max_columns(env.get("CSV_MAX_COLUMNS", "").strip()),
-        neutralise_formulas=_boolean(env, "CSV_NEUTRALISE_FORMULAS", default=True),
+        max_columns=integer(env, "CSV_MAX_COLUMNS", DEFAULT_MAX_COLUMNS, maximum=MAX_COLUMNS_LIMIT),
+        neutralise_formulas=flag(env, "CSV_NEUTRALISE_FORMULAS", default=True),
     )
 
 
@@ -53,20 +52,3 @@ def parse_columns(raw: str) -> tuple[str, ...]:
     if len(set(columns)) != len(columns):
         raise ConfigError("CSV_COLUMNS must not repeat a column")
     return tuple(columns)
-
-
-def _max_columns(raw: str) -> int:
-    if not raw:
-        return DEFAULT_MAX_COLUMNS
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_COLUMNS_LIMIT:
-        raise ConfigError(f"CSV_MAX_COLUMNS must be an integer 1-{MAX_COLUMNS_LIMIT}, got {raw!r}")
-    return int(raw)
-
-
-def _boolean(env: Mapping[str, str], name: str, *, default: bool) -> bool:
-    raw = env.get(name, "").strip().lower()
-    if not raw:
-        return default
-    if raw not in ("true", "false"):
-        raise ConfigError(f"{name} must be true or false, got {raw!r}")
-    return raw == "true"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from json_csv.options import ConfigError, CsvOptions, load_csv_options
+from json_csv.options import CsvOptions, load_csv_options
 from json_to_csv_s3.reader import DEFAULT_MAX_RECORD_CHARS
+from lambda_common.env import ConfigError, integer, optional, required
 
 _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 __all__ = ["Config", "ConfigError", "load_config", "overlaps"]
@@ -63,24 +64,13 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    input_bucket = env.get("INPUT_BUCKET", "").strip()
-    if not input_bucket:
-        raise ConfigError("environment variable INPUT_BUCKET is required")
+    input_bucket = required(env, "INPUT_BUCKET")
     return Config(
         input_bucket=input_bucket,
-        output_bucket=env.get("OUTPUT_BUCKET", "").strip() or input_bucket,
+        output_bucket=optional(env, "OUTPUT_BUCKET") or input_bucket,
         input_prefix=env.get("INPUT_PREFIX", ""),
         output_prefix=env.get("OUTPUT_PREFIX", "csv/"),
         quarantine_prefix=env.get("QUARANTINE_PREFIX", "quarantine/"),
         csv=load_csv_options(env),
-        max_record_chars=_positive_int(env, "MAX_RECORD_CHARS", DEFAULT_MAX_RECORD_CHARS),
+        max_record_chars=integer(env, "MAX_RECORD_CHARS", DEFAULT_MAX_RECORD_CHARS),
     )
-
-
-def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {raw!r}")
-    return int(raw)

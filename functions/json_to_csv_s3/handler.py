@@ -6,9 +6,9 @@ CSV_MAX_COLUMNS, rows spooled to /tmp), CSV_NEUTRALISE_FORMULAS (true by default
 json_csv.rows), MAX_RECORD_CHARS, LOG_LEVEL.
 
 Bad records and wholly unreadable objects are quarantined and the invocation succeeds (a retry
-could not fix them); AWS errors raise, so asynchronous retries and the on-failure destination
-keep the event. Keys this function writes are ignored (loop guard), as are keys outside
-INPUT_PREFIX.
+could not fix them); a malformed event record is rejected with a logged reason; AWS errors raise,
+so asynchronous retries and the on-failure destination keep the event. Keys this function writes
+are ignored (loop guard), as are keys outside INPUT_PREFIX.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from json_to_csv_s3.config import load_config
 from json_to_csv_s3.processor import ObjectRef, convert_object
+from lambda_common.s3_events import CREATED, parse_s3_event
 
-logger = Logger(service="json_to_csv_s3")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 
@@ -47,13 +48,22 @@ def _skip_reason(ref: ObjectRef) -> str | None:
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    totals = {"converted": 0, "unreadable": 0, "superseded": 0, "skipped": 0}
-    for record in event.get("Records", []):
-        if not str(record.get("eventName", "")).startswith("ObjectCreated:"):
-            totals["skipped"] += 1
-            logger.info("ignored event", extra={"event_name": record.get("eventName")})
-            continue
-        ref = ObjectRef.from_record(record)
+    notification = parse_s3_event(event, kinds=(CREATED,))
+    totals = {
+        "converted": 0,
+        "unreadable": 0,
+        "superseded": 0,
+        "skipped": len(notification.ignored),
+        "rejected": len(notification.rejections),
+    }
+    for description in notification.ignored:
+        logger.info("ignored record", extra={"record": description})
+    for rejection in notification.rejections:
+        logger.error(
+            "rejected record", extra={"record_index": rejection.index, "reason": rejection.reason}
+        )
+    for obj in notification.objects:
+        ref = ObjectRef(obj.bucket, obj.key, obj.etag)
         reason = _skip_reason(ref)
         if reason is not None:
             totals["skipped"] += 1

@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
-from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
@@ -41,15 +40,6 @@ class ObjectRef:
     bucket: str
     key: str
     etag: str | None = None
-
-    @staticmethod
-    def from_record(record: dict[str, Any]) -> ObjectRef:
-        s3 = record["s3"]
-        return ObjectRef(
-            bucket=s3["bucket"]["name"],
-            key=unquote_plus(s3["object"]["key"]),
-            etag=(s3["object"].get("eTag") or "").strip('"') or None,
-        )
 
 
 @dataclass

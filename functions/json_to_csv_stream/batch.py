@@ -11,17 +11,17 @@ import base64
 import binascii
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 
 from json_csv.options import CsvOptions
 from json_csv.parse import JsonError, NotUtf8Error, loads
 from json_csv.rows import RecordError, json_type
 from json_csv.spool import CsvWriter, paused_gc
-
-RecordCheck = Callable[[dict[str, Any]], None]
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Batch:
 
 
 def sequence_number(record: dict[str, Any]) -> str:
-    return str(record["kinesis"]["sequenceNumber"])
+    return KinesisStreamRecord(record).kinesis.sequence_number
 
 
 def shard_id(record: dict[str, Any]) -> str:
@@ -50,7 +50,8 @@ def shard_id(record: dict[str, Any]) -> str:
 
 
 def arrival(record: dict[str, Any]) -> datetime:
-    return datetime.fromtimestamp(float(record["kinesis"]["approximateArrivalTimestamp"]), UTC)
+    timestamp = KinesisStreamRecord(record).kinesis.approximate_arrival_timestamp
+    return datetime.fromtimestamp(timestamp, UTC)
 
 
 def object_stem(batch_first: dict[str, Any]) -> str:
@@ -66,7 +67,7 @@ def object_stem(batch_first: dict[str, Any]) -> str:
 def decode_record(record: dict[str, Any]) -> dict[str, Any]:
     """The record's JSON object; RecordError (poison) when it is not one."""
     try:
-        raw = base64.b64decode(record["kinesis"]["data"], validate=True)
+        raw = base64.b64decode(KinesisStreamRecord(record).kinesis.data, validate=True)
     except (binascii.Error, ValueError) as error:
         raise RecordError(f"data is not base64: {error}") from error
     try:
@@ -94,15 +95,11 @@ def poison_entry(record: dict[str, Any], reason: str) -> dict[str, Any]:
     return entry
 
 
-def convert_batch(
-    records: Sequence[dict[str, Any]],
-    options: CsvOptions | None = None,
-    check: RecordCheck | None = None,
-) -> Batch:
+def convert_batch(records: Sequence[dict[str, Any]], options: CsvOptions | None = None) -> Batch:
     """The CSV and poison entries of the records before the first transient failure.
 
-    `check` runs on each decoded record; an exception from it (or any unexpected error) is
-    transient: that record and the rest of the batch are left for the retry.
+    Any error other than a poison record is transient: that record and the rest of the batch
+    are left for the retry.
     """
     batch = Batch(records, cut=len(records))
     builder = (options or CsvOptions()).row_builder()
@@ -111,10 +108,7 @@ def convert_batch(
     with paused_gc():
         for index, record in enumerate(records):
             try:
-                value = decode_record(record)
-                if check is not None:
-                    check(value)
-                writer.add(value)
+                writer.add(decode_record(record))
             except RecordError as error:
                 batch.poison.append(poison_entry(record, str(error)))
                 continue

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from json_csv.options import ConfigError, CsvOptions, load_csv_options
+from json_csv.options import CsvOptions, load_csv_options
+from lambda_common.env import ConfigError, required
 
 __all__ = ["Config", "ConfigError", "load_config"]
 
@@ -16,13 +17,10 @@ class Config:
     output_prefix: str = "stream/"
     quarantine_prefix: str = "stream-quarantine/"
     csv: CsvOptions = field(default_factory=CsvOptions)
-    transient_failure_field: str | None = None
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    bucket = env.get("OUTPUT_BUCKET", "").strip()
-    if not bucket:
-        raise ConfigError("environment variable OUTPUT_BUCKET is required")
+    bucket = required(env, "OUTPUT_BUCKET")
     output_prefix = env.get("OUTPUT_PREFIX", "stream/")
     quarantine_prefix = env.get("QUARANTINE_PREFIX", "stream-quarantine/")
     if output_prefix == quarantine_prefix:
@@ -32,5 +30,4 @@ def load_config(env: Mapping[str, str]) -> Config:
         output_prefix=output_prefix,
         quarantine_prefix=quarantine_prefix,
         csv=load_csv_options(env),
-        transient_failure_field=env.get("TRANSIENT_FAILURE_FIELD") or None,
     )

@@ -2,16 +2,13 @@
 
 Environment: OUTPUT_BUCKET, OUTPUT_PREFIX, QUARANTINE_PREFIX, CSV_COLUMNS (JSON list; empty = the
 batch's union of keys, at most CSV_MAX_COLUMNS), CSV_NEUTRALISE_FORMULAS (true by default, see
-json_csv.rows), TRANSIENT_FAILURE_FIELD (test hook, below), LOG_LEVEL.
+json_csv.rows), LOG_LEVEL.
 
 Objects: <OUTPUT_PREFIX>dt=<date>/<shard>/<first sequence number>.csv and the same stem under
 QUARANTINE_PREFIX with .jsonl; the date is the first record's arrival date, so a replay of the
 same records writes the same keys. Returns the ReportBatchItemFailures shape: poison records are
 quarantined (never retried); a transient failure reports that record and the rest of the batch,
 and an S3 write failure reports the whole batch (retried from its first record, overwriting).
-
-TRANSIENT_FAILURE_FIELD: a record whose object has this field fails transiently the first time
-this execution environment sees its value (proves partial-batch retries end to end).
 """
 
 from __future__ import annotations
@@ -34,28 +31,13 @@ from json_to_csv_stream.batch import (
 )
 from json_to_csv_stream.config import Config, load_config
 
-logger = Logger(service="json_to_csv_stream")
+logger = Logger()
 CONFIG = load_config(os.environ)
-_failed_once: set[str] = set()
-
-
-class TransientTestFailureError(RuntimeError):
-    pass
 
 
 @cache
 def s3_client() -> Any:
     return boto3.client("s3")
-
-
-def _test_hook(value: dict[str, Any]) -> None:
-    field = CONFIG.transient_failure_field
-    if field is None or field not in value:
-        return
-    marker = str(value[field])
-    if marker not in _failed_once:
-        _failed_once.add(marker)
-        raise TransientTestFailureError(f"forced transient failure for {field}={marker}")
 
 
 def write_batch(s3: Any, config: Config, batch: Batch) -> dict[str, Any]:
@@ -100,7 +82,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     records = event.get("Records", [])
     if not records:
         return partial_response([])
-    batch = convert_batch(records, CONFIG.csv, _test_hook)
+    batch = convert_batch(records, CONFIG.csv)
     counts = {
         "records_in": len(records),
         "rows_out": batch.rows,

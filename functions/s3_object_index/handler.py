@@ -5,7 +5,6 @@ Environment:
   `expires_at`. Missing → ConfigError at cold start.
 - TOMBSTONE_TTL_DAYS (default 7): how long a deleted key's tombstone is kept.
 - FETCH_CONTENT_TYPE (default false): HeadObject per created object, see s3_object_index.enrich.
-- FAIL_ON_KEY_PREFIX (unset): test hook; a record whose key starts with it fails the invocation.
 - LOG_LEVEL: Powertools log level.
 
 Removals (ObjectRemoved:Delete, ObjectRemoved:DeleteMarkerCreated) are written as tombstones
@@ -33,7 +32,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from s3_object_index.config import load_config
 from s3_object_index.indexer import index_event
 
-logger = Logger(service="s3_object_index")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

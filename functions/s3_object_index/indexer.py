@@ -13,12 +13,8 @@ from typing import Any
 
 from s3_object_index.config import Config
 from s3_object_index.enrich import with_content_type
-from s3_object_index.records import ObjectChange, Rejection, collapse_by_key, parse_event
+from s3_object_index.records import Rejection, collapse_by_key, parse_event
 from s3_object_index.store import write_changes
-
-
-class ForcedFailureError(RuntimeError):
-    """Raised on purpose (FAIL_ON_KEY_PREFIX) to exercise the on-failure destination."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,6 @@ def index_event(
     event: Any, config: Config, dynamodb: Any, s3: Any | None, now: datetime
 ) -> Outcome:
     parsed = parse_event(event)
-    fail_if_asked(parsed.changes, config.fail_on_key_prefix)
     changes, superseded = collapse_by_key(parsed.changes)
     if config.fetch_content_type and s3 is not None:
         changes = [with_content_type(s3, change) for change in changes]
@@ -55,12 +50,3 @@ def index_event(
         ignored=parsed.ignored,
         rejections=parsed.rejections,
     )
-
-
-def fail_if_asked(changes: list[ObjectChange], prefix: str | None) -> None:
-    """Test hook: FAIL_ON_KEY_PREFIX makes matching keys fail the whole invocation."""
-    if not prefix:
-        return
-    for change in changes:
-        if change.key.startswith(prefix):
-            raise ForcedFailureError(f"forced failure for {change.key}")

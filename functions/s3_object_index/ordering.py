@@ -34,11 +34,6 @@ def normalise_sequencer(sequencer: object) -> str:
     return sequencer.upper().ljust(SEQUENCER_WIDTH, "0")
 
 
-def is_newer(candidate: str, current: str) -> bool:
-    """True when sequencer `candidate` is later than `current` (same key, any lengths)."""
-    return normalise_sequencer(candidate) > normalise_sequencer(current)
-
-
 def canonical_event_time(event_time: object) -> str:
     """eventTime in one fixed-width UTC form, so that string order is time order."""
     if not isinstance(event_time, str):

@@ -11,7 +11,7 @@ import binascii
 import json
 import re
 
-from s3_object_index_api.errors import bad_request
+from aws_lambda_powertools.event_handler.exceptions import BadRequestError
 
 MAX_CURSOR_LENGTH = 4096
 _URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
@@ -24,18 +24,20 @@ def encode_cursor(bucket: str, key: str) -> str:
 
 def decode_cursor(cursor: str, bucket: str, prefix: str = "") -> dict[str, str]:
     if len(cursor) > MAX_CURSOR_LENGTH or not _URLSAFE.fullmatch(cursor):
-        raise bad_request("query parameter 'cursor' is not a cursor returned by this API")
+        raise BadRequestError("query parameter 'cursor' is not a cursor returned by this API")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         start = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError):
-        raise bad_request("query parameter 'cursor' is not a cursor returned by this API") from None
+        raise BadRequestError(
+            "query parameter 'cursor' is not a cursor returned by this API"
+        ) from None
     if not _is_start_key(start):
-        raise bad_request("query parameter 'cursor' is not a cursor returned by this API")
+        raise BadRequestError("query parameter 'cursor' is not a cursor returned by this API")
     if start["bucket"] != bucket:
-        raise bad_request("query parameter 'cursor' belongs to another bucket")
+        raise BadRequestError("query parameter 'cursor' belongs to another bucket")
     if not start["key"].startswith(prefix):
-        raise bad_request("query parameter 'cursor' belongs to another prefix")
+        raise BadRequestError("query parameter 'cursor' belongs to another prefix")
     return {"bucket": start["bucket"], "key": start["key"]}
 
 

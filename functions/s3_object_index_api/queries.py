@@ -7,15 +7,22 @@ or the partition range is exhausted.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer
 
-from s3_object_index_api.routes import ListObjects
-
 INTERNAL_ATTRIBUTES = frozenset({"sequencer_sort", "deleted", "expires_at"})
 _deserializer = TypeDeserializer()
+
+
+@dataclass(frozen=True)
+class ListObjects:
+    bucket: str
+    prefix: str
+    limit: int
+    start_key: dict[str, str] | None
 
 
 def list_objects(

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Collection, Mapping
 
-from s3_object_index_api.errors import bad_request
+from aws_lambda_powertools.event_handler.exceptions import BadRequestError
 
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _DIGITS = re.compile(r"[0-9]{1,6}")
@@ -18,33 +18,33 @@ def single_values(query: Mapping[str, list[str]], allowed: Collection[str]) -> d
     for name in sorted(query):
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
-            raise bad_request(f"unknown query parameter {name!r}; allowed: {known}")
+            raise BadRequestError(f"unknown query parameter {name!r}; allowed: {known}")
         if len(query[name]) != 1:
-            raise bad_request(f"query parameter {name!r} must be given once")
+            raise BadRequestError(f"query parameter {name!r} must be given once")
         values[name] = query[name][0]
     return values
 
 
 def bucket_name(value: str | None, where: str = "query parameter 'bucket'") -> str:
     if value is None or value == "":
-        raise bad_request(f"missing {where}")
+        raise BadRequestError(f"missing {where}")
     if not _BUCKET.fullmatch(value) or ".." in value or _is_ip_address(value):
-        raise bad_request(f"{where} is not a valid S3 bucket name: {value!r}")
+        raise BadRequestError(f"{where} is not a valid S3 bucket name: {value!r}")
     return value
 
 
 def object_key(value: str) -> str:
     if not value:
-        raise bad_request("missing object key in path")
+        raise BadRequestError("missing object key in path")
     if len(value.encode("utf-8")) > MAX_KEY_BYTES:
-        raise bad_request(f"object key in path is longer than {MAX_KEY_BYTES} bytes")
+        raise BadRequestError(f"object key in path is longer than {MAX_KEY_BYTES} bytes")
     return value
 
 
 def prefix(value: str | None) -> str:
     value = value or ""
     if len(value.encode("utf-8")) > MAX_KEY_BYTES:
-        raise bad_request(f"query parameter 'prefix' is longer than {MAX_KEY_BYTES} bytes")
+        raise BadRequestError(f"query parameter 'prefix' is longer than {MAX_KEY_BYTES} bytes")
     return value
 
 
@@ -52,7 +52,7 @@ def limit(value: str | None, maximum: int) -> int:
     if value is None:
         return maximum
     if not _DIGITS.fullmatch(value) or not 1 <= int(value) <= maximum:
-        raise bad_request(f"query parameter 'limit' must be an integer in 1..{maximum}")
+        raise BadRequestError(f"query parameter 'limit' must be an integer in 1..{maximum}")
     return int(value)
 
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from string import Template
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from lambda_common.env import ConfigError, required
+
 PLACEHOLDERS = frozenset({"name", "first_name", "age"})
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z0-9-]{2,}$")
 
 
-class ConfigError(RuntimeError):
-    """The function is deployed without a setting it needs, or with a broken template."""
+__all__ = ["Config", "ConfigError", "load_config", "template"]
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,7 @@ class Config:
 
 
 def load_config(env: Mapping[str, str]) -> Config:
-    def required(name: str) -> str:
-        value = env.get(name, "").strip()
-        if not value:
-            raise ConfigError(f"environment variable {name} is required")
-        return value
-
-    sender = required("SENDER")
+    sender = required(env, "SENDER")
     if not EMAIL.match(sender):
         raise ConfigError(f"SENDER is not an email address: {sender!r}")
     zone_name = env.get("DEFAULT_TIME_ZONE", "").strip() or "UTC"
@@ -43,10 +38,10 @@ def load_config(env: Mapping[str, str]) -> Config:
         raise ConfigError(f"DEFAULT_TIME_ZONE is not an IANA time zone: {zone_name!r}") from error
     html = env.get("HTML_TEMPLATE", "")
     return Config(
-        table_name=required("TABLE_NAME"),
+        table_name=required(env, "TABLE_NAME"),
         sender=sender,
-        subject_template=template("SUBJECT_TEMPLATE", required("SUBJECT_TEMPLATE")),
-        body_template=template("BODY_TEMPLATE", required("BODY_TEMPLATE")),
+        subject_template=template("SUBJECT_TEMPLATE", required(env, "SUBJECT_TEMPLATE")),
+        body_template=template("BODY_TEMPLATE", required(env, "BODY_TEMPLATE")),
         default_time_zone=zone,
         html_template=template("HTML_TEMPLATE", html) if html.strip() else None,
     )

@@ -25,7 +25,7 @@ from scheduled_message.config import load_config
 from scheduled_message.run import InvalidEventError, send_due_messages
 from scheduled_message.sending import Sender
 
-logger = Logger(service="scheduled_message")
+logger = Logger()
 CONFIG = load_config(os.environ)
 
 

@@ -26,8 +26,7 @@ def test_every_module_has_a_suite() -> None:
 @pytest.mark.parametrize("module", MODULES, ids=[module.name for module in MODULES])
 def test_module_suite_passes(module: Path) -> None:
     suite = suite_of(module)
-    if suite is None:
-        pytest.fail(f"{module.name} has no terraform test suite")
+    assert suite is not None, f"{module.name} has no terraform test suite"
     env = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),

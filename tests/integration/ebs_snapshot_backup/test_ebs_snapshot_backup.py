@@ -25,6 +25,7 @@ import boto3
 import pytest
 
 from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.faults import denied
 from lbp_testing.logs import Record, instant, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
@@ -33,7 +34,6 @@ from scenario_client.polling import eventually
 SOURCE_REGIONS = ("eu-north-1", "ap-southeast-2")
 COPY_REGION = "ca-central-1"
 RETENTION_DAYS = 3
-FAIL_TAG = "ForceBackupFailure"  # the function's FAIL_ON_VOLUME_TAG test hook
 T0 = datetime(2031, 3, 10, 3, 0, tzinfo=UTC)
 MANAGED = "ebs-backup:managed-by"
 RUN = "backup run finished"  # the function's summary log line (a failed run logs another)
@@ -153,7 +153,6 @@ def scenario(
                 "backup": {
                     "timeout": 180,
                     "maximum_retry_attempts": 0,
-                    "environment_variables": {"FAIL_ON_VOLUME_TAG": FAIL_TAG},
                 }
             },
         },
@@ -311,15 +310,18 @@ def test_past_retention_expired_snapshots_and_copies_go_and_a_manual_one_stays(
 def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up(
     scenario: dict[str, Any], fleet: Fleet, schedule_clock: ScheduleClock
 ) -> None:
+    """One volume's CreateSnapshot fails with an AWS error; the run backs up the others and then
+    fails, so the scheduled event lands in the on-failure queue.
+
+    Injected from outside: while the rule fires, the function's role carries an explicit Deny
+    on ec2:CreateSnapshot for that one volume. Needs IAM enforcement (a real account or
+    LBP_IAM=enforce): without it the volume is backed up and this test fails.
+    """
     name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
-    broken = _volume(first, Name=f"broken-{fleet.run_id}", Backup="true", **{FAIL_TAG: "1"})
+    broken = _volume(first, Name=f"broken-{fleet.run_id}", Backup="true")
     fleet.volumes[first].append(broken)
     moment = T0 + timedelta(days=10)
     schedule_clock.set(moment - timedelta(minutes=1))
-    firings = schedule_clock.advance(
-        to=moment + timedelta(minutes=1), of=[scenario["schedule_rule_name"]]
-    )
-    assert fired_at(firings) == [moment]
     sqs = boto3.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[1])[
         "QueueUrl"
@@ -334,13 +336,20 @@ def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up
                 return dict(record)
         return None
 
-    record = eventually(failure_record, timeout=120, interval=1.0, what="the on-failure record")
+    deny = {"Action": "ec2:CreateSnapshot", "Resource": f"arn:aws:ec2:{first}:*:volume/{broken}"}
+    with denied(scenario["function_name"], deny):
+        firings = schedule_clock.advance(
+            to=moment + timedelta(minutes=1), of=[scenario["schedule_rule_name"]]
+        )
+        assert fired_at(firings) == [moment]
+        record = eventually(failure_record, timeout=120, interval=1.0, what="the on-failure record")
     assert record["requestPayload"]["source"] == "aws.events"
     assert record["requestPayload"]["detail-type"] == "Scheduled Event"
     error = record["responsePayload"]
     assert error["errorType"] == "BackupRunError"
     summary = json.loads(error["errorMessage"])
     assert summary["regions"][first]["failed"] == 1
+    assert "UnauthorizedOperation" in json.dumps(summary["regions"][first]["errors"])
     assert summary["totals"]["created"] == sum(len(v) for v in fleet.selected.values())
     window = {
         tags_of(s)["ebs-backup:window"]

@@ -12,6 +12,7 @@ import boto3
 import pytest
 from PIL import Image
 
+from lbp_testing.faults import denied
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
@@ -52,7 +53,7 @@ def bomb(side: int = 5000) -> bytes:
     return buffer.getvalue()
 
 
-FAILURE_PREFIX = "force-failure/"
+DENIED_PREFIX = "denied/"  # the processor's role is denied reading these (a test's own policy)
 MAX_PIXELS = 10_000_000
 REPLICA_REGION = "us-west-2"
 RENDITIONS = {
@@ -86,7 +87,6 @@ def scenario(deploy_stack: DeployStack, replica_bucket: str) -> dict[str, Any]:
             "functions": {
                 "renditions": {
                     "maximum_retry_attempts": 0,
-                    "environment_variables": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
                 },
                 "report": {"maximum_retry_attempts": 0},
             },
@@ -312,8 +312,13 @@ def test_reprocessing_the_same_version_is_a_no_op(
 
 
 def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, Any]) -> None:
-    key = f"{FAILURE_PREFIX}{secrets.token_hex(4)}.png"
-    upload(scenario, key, png_alpha(10, 10))
+    """An AWS error (not a bad image) fails the invocation and the event reaches the queue.
+
+    Injected from outside: the processor's role carries an explicit Deny on reading uploads under
+    DENIED_PREFIX while this test runs. Needs IAM enforcement (a real account or LBP_IAM=enforce):
+    without it the upload is rendered and this test fails.
+    """
+    key = f"{DENIED_PREFIX}{secrets.token_hex(4)}.png"
     sqs = boto3.client("sqs")
 
     def failure_bodies() -> list[str]:
@@ -322,8 +327,18 @@ def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, 
         ).get("Messages", [])
         return [m["Body"] for m in messages if key in m["Body"]]
 
-    bodies = eventually(failure_bodies, timeout=120, interval=0, what=f"failure record for {key}")
-    assert "forced failure" in bodies[0] or "RetriesExhausted" in bodies[0]
+    uploads = f"arn:aws:s3:::{scenario['source_bucket_name']}/{DENIED_PREFIX}*"
+    with denied(
+        scenario["renditions_function_name"],
+        {"Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": uploads},
+    ):
+        upload(scenario, key, png_alpha(10, 10))
+        bodies = eventually(
+            failure_bodies, timeout=120, interval=0, what=f"failure record for {key}"
+        )
+    record = json.loads(bodies[0])
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert "AccessDenied" in json.dumps(record["responsePayload"])
     assert result_item(scenario, key) is None
 
 

@@ -16,10 +16,9 @@ from typing import Any
 import boto3
 import pytest
 
+from lbp_testing.faults import denied
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
-
-FAILURE_PREFIX = "force-failure/"
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,6 @@ def scenario(deploy_stack: DeployStack, key_arn: str) -> dict[str, Any]:
         s3_object_index={
             "functions": {
                 "indexer": {
-                    "environment_variables": {"FAIL_ON_KEY_PREFIX": FAILURE_PREFIX},
                     "maximum_retry_attempts": 0,
                 }
             },
@@ -77,14 +75,18 @@ def test_uploads_are_encrypted_with_the_key_and_indexed(
 def test_a_failing_event_reaches_the_encrypted_queue(
     scenario: dict[str, Any], key_arn: str
 ) -> None:
+    """The failure comes from an explicit Deny on the index table put on the indexer's role for
+    the duration of the upload (needs IAM enforcement, see lbp_testing.faults)."""
     sqs = boto3.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
         "QueueUrl"
     ]
     attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["KmsMasterKeyId"])
     assert attributes["Attributes"]["KmsMasterKeyId"] == key_arn
-    key = f"{FAILURE_PREFIX}{secrets.token_hex(4)}.txt"
-    boto3.client("s3").put_object(Bucket=scenario["bucket_name"], Key=key, Body=b"boom")
+    key = f"denied/{secrets.token_hex(4)}.txt"
+    table_arn = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"][
+        "TableArn"
+    ]
     seen: list[dict[str, Any]] = []
 
     def failure_records() -> list[dict[str, Any]]:
@@ -94,5 +96,7 @@ def test_a_failing_event_reaches_the_encrypted_queue(
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
         return [r for r in seen if key in json.dumps(r.get("requestPayload", {}))]
 
-    [record] = eventually(failure_records, timeout=120, interval=0, what=f"failure of {key}")
+    with denied(scenario["indexer_function_name"], {"Action": "dynamodb:*", "Resource": table_arn}):
+        boto3.client("s3").put_object(Bucket=scenario["bucket_name"], Key=key, Body=b"boom")
+        [record] = eventually(failure_records, timeout=120, interval=0, what=f"failure of {key}")
     assert record["requestContext"]["condition"] == "RetriesExhausted"

@@ -11,13 +11,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from lbp_testing.faults import denied
 from lbp_testing.stack import DeployStack, Stack
 from scenario_client.http import function_url_base, rest_api_base, signed_get
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
-
-# The test stack makes the indexer fail on keys under this prefix (its FAIL_ON_KEY_PREFIX hook).
-INDEXER_FAILURE_PREFIX = "force-failure/"
 
 AWKWARD_KEYS = [
     "my photoé.jpg",
@@ -36,8 +34,7 @@ def stack(deploy_stack: DeployStack) -> Stack:
         s3_object_index={
             "functions": {
                 "indexer": {
-                    "environment_variables": {"FAIL_ON_KEY_PREFIX": INDEXER_FAILURE_PREFIX},
-                    # No retries in the test stack, so a forced failure reaches the queue at once.
+                    # No retries in the test stack, so a failed event reaches the queue at once.
                     "maximum_retry_attempts": 0,
                 }
             },
@@ -173,12 +170,20 @@ def test_redelivered_and_older_events_change_nothing(scenario: dict[str, Any]) -
 
 
 def test_a_failing_event_ends_in_the_on_failure_queue(scenario: dict[str, Any]) -> None:
+    """An AWS error fails the invocation; the event lands in the on-failure queue.
+
+    The failure is injected from outside: while the upload is delivered, the indexer's role
+    carries an explicit Deny on the index table. This needs IAM enforcement (a real account, or
+    the local AWS with LBP_IAM=enforce): without it the write succeeds and this test fails.
+    """
     bucket = scenario["bucket_name"]
-    key = f"{INDEXER_FAILURE_PREFIX}{secrets.token_hex(4)}.txt"
-    boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"boom")
+    key = f"denied/{secrets.token_hex(4)}.txt"
     sqs = boto3.client("sqs")
     queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
         "QueueUrl"
+    ]
+    table_arn = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"][
+        "TableArn"
     ]
     seen: list[dict[str, Any]] = []
 
@@ -194,14 +199,18 @@ def test_a_failing_event_ends_in_the_on_failure_queue(scenario: dict[str, Any]) 
             or quote(key) in json.dumps(record.get("requestPayload", {}))
         ]
 
-    records = eventually(failure_records, timeout=120, interval=0, what=f"failure record for {key}")
+    with denied(scenario["indexer_function_name"], {"Action": "dynamodb:*", "Resource": table_arn}):
+        boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=b"boom")
+        records = eventually(
+            failure_records, timeout=120, interval=0, what=f"failure record for {key}"
+        )
     record = records[0]
     assert record["requestContext"]["condition"] == "RetriesExhausted"
     assert (
         record["requestContext"]["functionArn"].split(":")[6] == scenario["indexer_function_name"]
     )
     assert record["responseContext"]["functionError"] == "Unhandled"
-    assert "forced failure" in json.dumps(record["responsePayload"])
+    assert "AccessDenied" in json.dumps(record["responsePayload"])
     assert get_row(scenario["table_name"], bucket, key) is None
 
 

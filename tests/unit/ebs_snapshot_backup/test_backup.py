@@ -22,16 +22,29 @@ REGIONS = ("eu-west-1", "us-east-1")
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 
 
+DENIED = {"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}
+
+
 class Clients:
     def __init__(self) -> None:
         self.cache: dict[str, Any] = {}
         self.broken: set[str] = set()
+        self.denied_volumes: set[str] = set()  # CreateSnapshot of these fails
 
     def __call__(self, region: str) -> Any:
         if region in self.broken:
-            raise ClientError({"Error": {"Code": "UnauthorizedOperation", "Message": "no"}}, "X")
+            raise ClientError(DENIED, "X")
         if region not in self.cache:
-            self.cache[region] = boto3.client("ec2", region_name=region)
+            client = boto3.client("ec2", region_name=region)
+            create_snapshot = client.create_snapshot
+
+            def denied_or_created(**params: Any) -> Any:
+                if params.get("VolumeId") in self.denied_volumes:
+                    raise ClientError(DENIED, "CreateSnapshot")
+                return create_snapshot(**params)
+
+            client.create_snapshot = denied_or_created
+            self.cache[region] = client
         return self.cache[region]
 
 
@@ -219,11 +232,11 @@ def test_a_missing_copy_is_made_by_a_later_run(ec2: Clients) -> None:
 
 def test_one_broken_region_and_one_failing_volume_do_not_stop_the_rest(ec2: Clients) -> None:
     good = make_volume(ec2, "us-east-1", Backup="true")
-    make_volume(ec2, "us-east-1", Backup="true", FailMe="1")
+    ec2.denied_volumes.add(make_volume(ec2, "us-east-1", Backup="true"))
     make_volume(ec2, "eu-west-1", Backup="true")
     ec2.broken.add("eu-west-1")
     seen, log = logs()
-    summary = run_backup(config(fail_on_volume_tag="FailMe"), NOW, ec2, "us-east-1", log).as_dict()
+    summary = run_backup(config(), NOW, ec2, "us-east-1", log).as_dict()
     assert summary["regions"]["eu-west-1"]["failed"] == 1
     assert summary["regions"]["us-east-1"]["created"] == 1
     assert summary["regions"]["us-east-1"]["failed"] == 1
@@ -261,7 +274,7 @@ def test_enabled_regions_stay_in_the_home_partition() -> None:
 
 
 def test_handler_takes_now_from_the_event_and_raises_on_failures(
-    ec2: Clients, load_handler: Any, lambda_context: Any
+    ec2: Clients, load_handler: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_volume(ec2, "eu-west-1", Backup="true")
     handler = load_handler(
@@ -271,7 +284,6 @@ def test_handler_takes_now_from_the_event_and_raises_on_failures(
         INCLUDE_IN_USE="false",
         TARGET_TAGS=json.dumps({"Backup": "true"}),
         RETENTION_DAYS="3",
-        FAIL_ON_VOLUME_TAG="FailMe",
     )
     event = {
         "detail-type": "Scheduled Event",
@@ -287,7 +299,17 @@ def test_handler_takes_now_from_the_event_and_raises_on_failures(
         "skipped": "event time is not ISO-8601: 'not a time'"
     }
 
-    make_volume(ec2, "eu-west-1", Backup="true", FailMe="yes")
+    broken = make_volume(ec2, "eu-west-1", Backup="true")
+    client = handler.ec2_client("eu-west-1")
+    create_snapshot = client.create_snapshot
+
+    def denied_for_broken(**params: Any) -> Any:
+        if params["VolumeId"] == broken:
+            error = {"Error": {"Code": "UnauthorizedOperation", "Message": "denied"}}
+            raise ClientError(error, "CreateSnapshot")
+        return create_snapshot(**params)
+
+    monkeypatch.setattr(client, "create_snapshot", denied_for_broken)
     with pytest.raises(handler.BackupRunError, match='"failed": 1'):
         handler.lambda_handler({**event, "time": "2030-02-02T03:00:00Z"}, lambda_context)
     handler.ec2_client.cache_clear()

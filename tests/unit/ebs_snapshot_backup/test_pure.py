@@ -11,11 +11,10 @@ from ebs_snapshot_backup.config import ConfigError, Selection, load_config
 from ebs_snapshot_backup.retention import ManagedSnapshot, Retention, expired
 from ebs_snapshot_backup.selection import select
 from ebs_snapshot_backup.windows import (
-    BadEventTimeError,
-    parse_event_time,
     window_key,
     window_start,
 )
+from lambda_common.scheduled import BadEventTimeError, parse_time
 
 
 def volume(state: str = "available", **tags: str) -> dict[str, object]:
@@ -106,17 +105,18 @@ def test_snapshot_tags_respect_the_50_tag_limit_and_keep_name() -> None:
     [
         ("2026-11-23T03:00:00Z", datetime(2026, 11, 23, 3, tzinfo=UTC)),
         ("2026-11-23T04:00:00+01:00", datetime(2026, 11, 23, 3, tzinfo=UTC)),
-        ("2026-11-23T03:00:00", datetime(2026, 11, 23, 3, tzinfo=UTC)),
     ],
 )
 def test_event_time_parsing(raw: str, expected: datetime) -> None:
-    assert parse_event_time(raw) == expected
+    assert parse_time(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "yesterday", 12, None, "2026-13-01T00:00:00Z"])
+@pytest.mark.parametrize(
+    "raw", ["", "yesterday", 12, None, "2026-13-01T00:00:00Z", "2026-11-23T03:00:00"]
+)
 def test_bad_event_time(raw: object) -> None:
     with pytest.raises(BadEventTimeError):
-        parse_event_time(raw)
+        parse_time(raw)
 
 
 def test_daily_window_groups_a_day_and_a_retry_lands_in_the_same_window() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 from PIL import Image
 
@@ -226,20 +227,20 @@ def test_handler_returns_every_object_and_logs_skips(
     json.dumps(result)  # the on-success destination payload must be JSON
 
 
-def test_handler_fail_hook_raises(s3: Any, load_handler: Any, lambda_context: Any) -> None:
+def test_handler_raises_aws_errors_for_the_retries(
+    s3: Any, load_handler: Any, lambda_context: Any
+) -> None:
+    """An upload the function cannot read (here: its bucket is gone) is an AWS error, not a skip."""
     handler = load_handler(
-        "image_renditions.handler",
-        DESTINATION_BUCKET=DEST,
-        RENDITIONS=json.dumps(RENDITIONS),
-        FAIL_ON_KEY_PREFIX="boom/",
+        "image_renditions.handler", DESTINATION_BUCKET=DEST, RENDITIONS=json.dumps(RENDITIONS)
     )
     event = {
         "Records": [
             {
                 "eventName": "ObjectCreated:Put",
-                "s3": {"bucket": {"name": SOURCE}, "object": {"key": "boom/x.png"}},
+                "s3": {"bucket": {"name": "no-such-bucket"}, "object": {"key": "x.png"}},
             }
         ]
     }
-    with pytest.raises(RuntimeError, match="forced failure"):
+    with pytest.raises(ClientError, match="NoSuchBucket"):
         handler.lambda_handler(event, lambda_context)

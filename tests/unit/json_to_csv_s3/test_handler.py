@@ -12,6 +12,7 @@ from moto import mock_aws
 from json_to_csv_s3.config import Config, ConfigError, load_config
 from json_to_csv_s3.processor import ObjectRef, convert_object
 from json_to_csv_s3.s3io import StreamingUpload
+from lambda_common.s3_events import parse_s3_event
 
 BUCKET = "json-in"
 HANDLER = "json_to_csv_s3.handler"
@@ -21,6 +22,11 @@ ENV = {
     "OUTPUT_PREFIX": "csv/",
     "QUARANTINE_PREFIX": "quarantine/",
 }
+
+
+def ref_of(record: dict[str, Any]) -> ObjectRef:
+    [obj] = parse_s3_event({"Records": [record]}).objects
+    return ObjectRef(obj.bucket, obj.key, obj.etag)
 
 
 @pytest.fixture
@@ -64,7 +70,7 @@ def test_objects_become_csv_and_quarantine(handler: Any, s3: Any, lambda_context
         put(s3, "incoming/bad.json", b"\x1f\x8b\x08\x00oops"),
     ]
     result = handler.lambda_handler({"Records": records}, lambda_context)
-    assert result == {"converted": 2, "unreadable": 1, "superseded": 0, "skipped": 0}
+    assert result == {"converted": 2, "unreadable": 1, "superseded": 0, "skipped": 0, "rejected": 0}
     assert get(s3, "csv/a b/data.csv") == "x,y.z\r\n1,\r\n,é\r\n".encode()
     assert json.loads(get(s3, "quarantine/a b/data.quarantine.jsonl") or b"") == {
         "line": 1,
@@ -109,7 +115,7 @@ def test_event_for_an_object_deleted_since_is_superseded_not_an_error(
     gone = put(s3, "incoming/gone.json", b'{"v": 1}')
     s3.delete_object(Bucket=BUCKET, Key="incoming/gone.json")
     result = handler.lambda_handler({"Records": [gone]}, lambda_context)
-    assert result == {"converted": 0, "unreadable": 0, "superseded": 1, "skipped": 0}
+    assert result == {"converted": 0, "unreadable": 0, "superseded": 1, "skipped": 0, "rejected": 0}
     assert get(s3, "csv/gone.csv") is None
     assert get(s3, "quarantine/gone.quarantine.jsonl") is None
 
@@ -129,7 +135,7 @@ def test_aws_errors_propagate_so_the_event_is_retried(
     s3.delete_bucket_ownership_controls  # noqa: B018 - the bucket exists; output goes elsewhere:
     config = Config(input_bucket=BUCKET, output_bucket="missing-bucket", input_prefix="incoming/")
     with pytest.raises(s3.exceptions.NoSuchBucket):
-        convert_object(s3, config, ObjectRef.from_record(record))
+        convert_object(s3, config, ref_of(record))
 
 
 def test_large_objects_stream_through_multipart_parts(s3: Any) -> None:
@@ -137,7 +143,7 @@ def test_large_objects_stream_through_multipart_parts(s3: Any) -> None:
     body = line * 45_000  # ≈ 9.5 MB in and out: two 8 MiB parts
     record = put(s3, "incoming/big.jsonl", body)
     config = Config(input_bucket=BUCKET, output_bucket=BUCKET, input_prefix="incoming/")
-    outcome = convert_object(s3, config, ObjectRef.from_record(record))
+    outcome = convert_object(s3, config, ref_of(record))
     assert outcome.detail["rows_out"] == 45_000
     head = s3.head_object(Bucket=BUCKET, Key="csv/big.csv")
     assert head["ETag"].strip('"').endswith("-2")

@@ -12,6 +12,7 @@ import pytest
 from moto import mock_aws
 
 from json_csv.options import CsvOptions
+from json_csv.spool import CsvWriter
 from json_to_csv_stream.batch import convert_batch, object_stem, partial_response
 
 BUCKET = "csv-out"
@@ -49,7 +50,7 @@ def s3() -> Iterator[Any]:
 
 @pytest.fixture
 def handler(load_handler: Any, s3: Any) -> Any:
-    return load_handler(HANDLER, OUTPUT_BUCKET=BUCKET, TRANSIENT_FAILURE_FIELD="fail_once")
+    return load_handler(HANDLER, OUTPUT_BUCKET=BUCKET)
 
 
 def objects(s3: Any) -> dict[str, bytes]:
@@ -82,8 +83,17 @@ def test_poison_is_quarantined_and_good_rows_written(
 
 
 def test_transient_failure_reports_the_rest_and_the_retry_completes_exactly_once(
-    handler: Any, s3: Any, lambda_context: Any
+    handler: Any, s3: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    add, failed = CsvWriter.add, set()
+
+    def add_failing_once(writer: CsvWriter, value: dict[str, Any]) -> None:
+        if "fail_once" in value and value["fail_once"] not in failed:
+            failed.add(value["fail_once"])
+            raise RuntimeError("transient")
+        add(writer, value)
+
+    monkeypatch.setattr(CsvWriter, "add", add_failing_once)
     records = [good(0), good(1), good(2, fail_once="x"), good(3), good(4)]
     reply = handler.lambda_handler({"Records": records}, lambda_context)
     assert reply == partial_response([r["kinesis"]["sequenceNumber"] for r in records[2:]])

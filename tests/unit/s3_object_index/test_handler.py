@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -82,15 +81,6 @@ def test_redelivered_event_is_skipped(indexer: Any, lambda_context: Any, load_ev
     }
 
 
-def test_forced_failure_hook_raises(
-    load_handler: Any, dynamodb: Any, lambda_context: Any, load_event: Any
-) -> None:
-    indexer = load_handler(HANDLER, TABLE_NAME=TABLE, FAIL_ON_KEY_PREFIX="photos/")
-    with pytest.raises(RuntimeError, match=re.escape("forced failure for photos/my photoé.jpg")):
-        indexer.lambda_handler(load_event("put"), lambda_context)
-    assert indexer.lambda_handler(load_event("copy"), lambda_context)["indexed"] == 1
-
-
 def test_aws_errors_propagate(
     load_handler: Any, dynamodb: Any, lambda_context: Any, load_event: Any
 ) -> None:
@@ -135,7 +125,6 @@ def test_config_defaults_and_values() -> None:
         {"TABLE_NAME": "t", "TOMBSTONE_TTL_DAYS": "2", "FETCH_CONTENT_TYPE": "TRUE"}
     )
     assert (config.tombstone_ttl, config.fetch_content_type) == (timedelta(days=2), True)
-    assert load_config({"TABLE_NAME": "t", "FAIL_ON_KEY_PREFIX": ""}).fail_on_key_prefix is None
 
 
 @pytest.mark.parametrize(

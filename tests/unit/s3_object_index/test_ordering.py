@@ -5,7 +5,6 @@ import pytest
 from s3_object_index.ordering import (
     SEQUENCER_WIDTH,
     InvalidSequencerError,
-    is_newer,
     normalise_sequencer,
     order_key,
 )
@@ -31,8 +30,9 @@ def test_normalise_pads_right_with_zeros_and_upper_cases() -> None:
         ("00ab", "00AA", True),
     ],
 )
-def test_is_newer(candidate: str, current: str, newer: bool) -> None:
-    assert is_newer(candidate, current) is newer
+def test_order_key_orders_sequencers_of_one_key(candidate: str, current: str, newer: bool) -> None:
+    time = "2024-01-01T00:00:00.000Z"
+    assert (order_key(candidate, time) > order_key(current, time)) is newer
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from aws_lambda_powertools.event_handler.exceptions import BadRequestError
 
-from s3_object_index_api.errors import HttpError
 from s3_object_index_api.pagination import MAX_CURSOR_LENGTH, decode_cursor, encode_cursor
 
 
@@ -40,7 +40,7 @@ def test_cursor_round_trip(key: str) -> None:
     ],
 )
 def test_bad_cursors_are_400(cursor: str, reason: str) -> None:
-    with pytest.raises(HttpError, match=reason) as raised:
+    with pytest.raises(BadRequestError, match=reason) as raised:
         decode_cursor(cursor, "lbp-uploads", "photos/")
-    assert raised.value.status == 400
-    assert "'cursor'" in raised.value.message
+    assert raised.value.status_code == 400
+    assert "'cursor'" in raised.value.msg

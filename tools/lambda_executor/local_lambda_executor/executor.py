@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -26,6 +25,7 @@ from local_lambda_executor.interpreters import (
     InterpreterNotFoundError,
     UnsupportedRuntimeError,
 )
+from local_lambda_executor.reports import error_payload
 from local_lambda_executor.worker import InvokeRequest, Worker, WorkerSpec, WorkerStartError
 
 LOG = logging.getLogger(__name__)
@@ -44,7 +44,9 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):  # type: ignore[misc,unused-
             interpreter = FINDER.find(fn_config.runtime)
         except (InterpreterNotFoundError, UnsupportedRuntimeError) as e:
             LOG.error("Lambda %s cannot start: %s", self.function_version.qualified_arn, e)
-            raise StatusErrorException(str(e), payload=_error_json(e)) from e
+            raise StatusErrorException(
+                str(e), payload=error_payload("Runtime.InvalidRuntime", str(e))
+            ) from e
         task_root = _unzipped(fn_config.code)
         python_tag = fn_config.runtime
         spec = WorkerSpec(
@@ -73,7 +75,9 @@ class LocalProcessRuntimeExecutor(RuntimeExecutor):  # type: ignore[misc,unused-
             self.worker.start()
         except WorkerStartError as e:
             LOG.error("Lambda %s cannot start: %s", self.function_version.qualified_arn, e)
-            raise StatusErrorException(str(e), payload=_error_json(e)) from e
+            raise StatusErrorException(
+                str(e), payload=error_payload("Runtime.InvalidRuntime", str(e))
+            ) from e
 
     def stop(self) -> None:
         if self.worker:
@@ -144,14 +148,3 @@ def _unzipped(code: Any) -> Path:
 def _prepare(code: Any) -> None:
     """Downloads and unzips an archive unless LocalStack already did."""
     code.prepare_for_execution()
-
-
-def _error_json(error: Exception) -> bytes:
-    return json.dumps(
-        {
-            "errorMessage": str(error),
-            "errorType": "Runtime.InvalidRuntime",
-            "requestId": "",
-            "stackTrace": [],
-        }
-    ).encode()

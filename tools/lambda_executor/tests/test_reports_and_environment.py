@@ -19,6 +19,12 @@ def test_report_line_has_the_aws_fields() -> None:
 
 
 def test_error_payloads() -> None:
+    assert json.loads(reports.error_payload("Runtime.InvalidRuntime", "no python3.12")) == {
+        "errorMessage": "no python3.12",
+        "errorType": "Runtime.InvalidRuntime",
+        "requestId": "",
+        "stackTrace": [],
+    }
     timeout = json.loads(reports.timeout_payload("rid", 2))
     assert timeout == {
         "errorMessage": "RequestId: rid Error: Task timed out after 2.00 seconds",

@@ -39,11 +39,6 @@ def scan(proc: Path = PROC) -> dict[int, ProcInfo]:
     return table
 
 
-def process_group(pid: int, proc: Path = PROC) -> int | None:
-    fields = _stat_fields(pid, proc)
-    return int(fields[2]) if fields else None
-
-
 def is_alive(pid: int, proc: Path = PROC) -> bool:
     fields = _stat_fields(pid, proc)
     return fields is not None and fields[0] != "Z"

