@@ -72,10 +72,9 @@ def scenario(deploy_stack: DeployStack, key_arn: str, instance_id: str) -> dict[
         ["alarm_notifier"],
         kms_key_arn=key_arn,
         alarm_notifier={
-            "cpu_instance_ids": [instance_id],
-            "email_sender": sender,
-            "email_recipients": ["oncall@example.com"],
-            "retry_attempts": 0,
+            "cpu_alarms": {"instance_ids": [instance_id]},
+            "email": {"sender": sender, "recipients": ["oncall@example.com"]},
+            "functions": {"notifier": {"maximum_retry_attempts": 0}},
         },
     )
     state = json.loads(stack.tf.execute_command("state", "pull").out)

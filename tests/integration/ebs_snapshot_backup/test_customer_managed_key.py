@@ -83,7 +83,7 @@ def scenario(
             "regions": [REGION],
             "selection": {"include_in_use": False, "target_tags": {"CmkBackup": volumes["tag"]}},
             "retention": {"days": 3},
-            "function": {"timeout": 180, "maximum_retry_attempts": 0},
+            "functions": {"backup": {"timeout": 180, "maximum_retry_attempts": 0}},
         },
     )
     outputs: dict[str, Any] = stack.outputs["ebs_snapshot_backup"]

@@ -42,7 +42,13 @@ def scenario(deploy_stack: DeployStack, key_arn: str) -> dict[str, Any]:
     stack = deploy_stack(
         ["image_renditions"],
         kms_key_arn=key_arn,
-        image_renditions={"renditions": RENDITIONS, "retry_attempts": 0},
+        image_renditions={
+            "renditions": RENDITIONS,
+            "functions": {
+                "renditions": {"maximum_retry_attempts": 0},
+                "report": {"maximum_retry_attempts": 0},
+            },
+        },
     )
     outputs: dict[str, Any] = stack.outputs["image_renditions"]
     return outputs

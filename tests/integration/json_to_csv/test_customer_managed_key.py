@@ -42,10 +42,11 @@ def scenario(deploy_stack: DeployStack, key_arn: str) -> dict[str, Any]:
         ["json_to_csv"],
         kms_key_arn=key_arn,
         json_to_csv={
-            "converter_retry_attempts": 0,
-            "stream_batch_size": 10,
-            "stream_batching_window_in_seconds": 1,
-            "stream_retry_attempts": 1,
+            "stream": {"batch_size": 10, "maximum_batching_window_in_seconds": 1},
+            "functions": {
+                "s3": {"maximum_retry_attempts": 0},
+                "stream": {"maximum_retry_attempts": 1},
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["json_to_csv"]

@@ -52,9 +52,8 @@ def scenario(
         ["scheduled_message"],
         kms_key_arn=key_arn,
         scheduled_message={
-            "sender": f"birthdays-{secrets.token_hex(3)}@example.com",
-            "time": "12:00",
-            "time_zone": "UTC",
+            "sender": {"email": f"birthdays-{secrets.token_hex(3)}@example.com"},
+            "schedule": {"time": "12:00", "time_zone": "UTC"},
         },
     )
     outputs: dict[str, Any] = stack.outputs["scheduled_message"]
