@@ -55,6 +55,7 @@ output "alarm_notifier" {
     function_name              = module.alarm_notifier[0].function_name
     log_group_name             = module.alarm_notifier[0].log_group_name
     on_failure_queue_url       = module.alarm_notifier[0].on_failure_queue_url
+    delivery_table_name        = module.alarm_notifier[0].delivery_table_name
     cpu_alarm_names            = module.alarm_notifier[0].cpu_alarm_names
     log_alarm_names            = module.alarm_notifier[0].log_alarm_names
     webhook_url_parameter_name = module.alarm_notifier[0].webhook_url_parameter_name

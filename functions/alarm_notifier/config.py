@@ -23,6 +23,8 @@ class Config:
     webhook_url_parameter: str | None = None
     webhook_timeout_seconds: float = 5.0
     lookup_resource_names: bool = True
+    delivery_table_name: str = ""
+    delivery_record_seconds: int = 15 * 86400
 
     @property
     def channel_names(self) -> list[str]:
@@ -51,13 +53,28 @@ def load_config(env: Mapping[str, str]) -> Config:
         webhook_url_parameter=env.get("WEBHOOK_URL_PARAMETER", "").strip() or None,
         webhook_timeout_seconds=_seconds(env.get("WEBHOOK_TIMEOUT_SECONDS")),
         lookup_resource_names=_flag(env, "LOOKUP_RESOURCE_NAMES", default=True),
+        delivery_table_name=env.get("DELIVERY_TABLE_NAME", "").strip(),
+        delivery_record_seconds=_days(env.get("DELIVERY_RECORD_DAYS")) * 86400,
     )
     if not config.channel_names:
         raise ConfigError(
             "no delivery channel configured: set EMAIL_SENDER + EMAIL_RECIPIENTS, "
             "NOTIFICATION_TOPIC_ARN and/or WEBHOOK_URL_PARAMETER"
         )
+    if not config.delivery_table_name:
+        raise ConfigError(
+            "DELIVERY_TABLE_NAME is required: the table that records each delivery once "
+            "(SNS delivers at least once; without it a re-delivery notifies again)"
+        )
     return config
+
+
+def _days(raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        return 15
+    if not raw.strip().isdigit() or not 1 <= int(raw) <= 365:
+        raise ConfigError(f"DELIVERY_RECORD_DAYS must be a whole number in [1, 365], got {raw!r}")
+    return int(raw)
 
 
 def _seconds(raw: str | None) -> float:

@@ -24,8 +24,13 @@ output "log_group_name" {
 }
 
 output "on_failure_queue_url" {
-  description = "SQS queue receiving alarm notifications no channel could deliver after the retries."
+  description = "SQS queue receiving the alarm notifications a channel could not deliver after the retries; each record carries the error naming the channels and why. Re-invoking the function with the record's requestPayload repeats only those channels."
   value       = aws_sqs_queue.on_failure.url
+}
+
+output "delivery_table_name" {
+  description = "DynamoDB table recording each delivery (alarm state change x channel) once, with a TTL."
+  value       = aws_dynamodb_table.deliveries.name
 }
 
 output "cpu_alarm_names" {

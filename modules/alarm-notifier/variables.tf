@@ -232,6 +232,17 @@ variable "function" {
   }
 }
 
+variable "delivery_record_retention_days" {
+  description = "Days the record of a delivery (one per alarm state change and channel) is kept. Within it, an SNS re-delivery, a retry or a redrive of the same state change repeats only the channels that have not delivered it. Keep it longer than the on-failure queue keeps events (14 days), so a redrive never repeats a delivered channel."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.delivery_record_retention_days >= 1 && var.delivery_record_retention_days <= 365 && floor(var.delivery_record_retention_days) == var.delivery_record_retention_days
+    error_message = "delivery_record_retention_days: a whole number of days from 1 to 365."
+  }
+}
+
 variable "log_retention_in_days" {
   description = "Retention of the function's log group."
   type        = number
