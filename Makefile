@@ -192,7 +192,7 @@ reliability: build aws ## load, faults, duplicates at the issue's volumes; table
 	@rm -f .reliability/results.json
 	@LBP_RELIABILITY=$${LBP_RELIABILITY:-full} $(VENV)/bin/pytest tests/integration/reliability -m reliability -p no:xdist \
 		-o timeout=1800 $${RELIABILITY_ARGS:-}; status=$$?; $(PY) -m reliability report || true; exit $$status
-redrive: setup ## re-invoke the events parked in a scenario's on-failure queue (SCENARIO=2|3|4|5|6, root stack)
+redrive: setup ## re-invoke the events parked in a scenario's on-failure queue (SCENARIO=2|3|4|5|6|7, root stack)
 	@$(PY) -m reliability redrive --scenario "$${SCENARIO:-2}"
 limits: $(VENV)/.installed ## where each pipeline saturates at AWS scale (a model over AWS's published quotas)
 	@$(PY) -m reliability limits
