@@ -3,7 +3,7 @@
 `deliver` tries every configured channel and reports each outcome. `send` is how one channel is
 tried: the handler passes one that records each (state change, channel) delivery once, so a
 retry of the invocation repeats only the channels that failed; a channel another invocation has
-already delivered (or is delivering) raises AlreadyHandledError and is reported as such.
+already delivered raises AlreadyHandledError and is reported as such.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class WebhookChannel:
 
 
 class AlreadyHandledError(Exception):
-    """This channel's delivery of this state change is done (or under way) elsewhere."""
+    """This channel's delivery of this state change was done by an earlier invocation."""
 
 
 def send_directly(channel: Channel, notification: Notification) -> str:

@@ -13,11 +13,12 @@ At least one channel must be configured (ConfigError at cold start).
 
 Records that are not CloudWatch alarm state changes are logged with the reason and dropped.
 Each channel delivers each state change once: SNS re-deliveries, Lambda retries and redrives of
-the same change find the channel's record and skip it (a record still in progress in another
-invocation is that invocation's to finish or fail). If any channel failed, DeliveryFailedError
-names the channels and their reasons, so Lambda retries the event (repeating only those
-channels) and finally parks it in the on-failure destination, from which a redrive repeats only
-what never delivered.
+the same change find the channel's record and skip it. A record still in progress in another
+invocation counts as a failure here (ChannelBusyError): the retry sees whether that invocation
+delivered, or, once its record expired with its timeout, delivers. If any channel failed,
+DeliveryFailedError names the channels and their reasons: Lambda retries the event, repeating
+only those channels, and finally parks it in the on-failure destination, from which a redrive
+repeats only what never delivered.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ DELIVERY_RECORDS = IdempotencyConfig(
 DELIVERIES = DynamoDBPersistenceLayer(table_name=CONFIG.delivery_table_name)
 
 
+class ChannelBusyError(RuntimeError):
+    """The channel's delivery record is held by another (live or dead) invocation."""
+
+
 class DeliveryFailedError(RuntimeError):
     """A channel failed for at least one alarm; Lambda retries the event (that channel only)."""
 
@@ -91,7 +96,11 @@ def once_per_change(change: str, request_id: str) -> Callable[[Channel, Notifica
                 notification=notification,
             )
         except IdempotencyAlreadyInProgressError as busy:
-            raise AlreadyHandledError("in progress in another invocation") from busy
+            # Another invocation holds this channel's record: it may finish, or may have died
+            # (its record expires with its timeout). Failing here lets the retry find out.
+            raise ChannelBusyError(
+                "another invocation is delivering this state change; a retry will see its outcome"
+            ) from busy
         if result["request_id"] != request_id:
             raise AlreadyHandledError(
                 f"delivered by request {result['request_id']}: {result['reference']}"
