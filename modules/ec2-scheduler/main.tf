@@ -84,6 +84,7 @@ module "function" {
   architecture          = var.architecture
   memory_size           = var.memory_size
   timeout               = var.timeout
+  reserved_concurrency  = var.reserved_concurrency
   layers                = var.layers
   log_retention_in_days = var.log_retention_in_days
   tags                  = var.tags

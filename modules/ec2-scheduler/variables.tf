@@ -205,6 +205,17 @@ variable "maximum_retry_attempts" {
   default     = 2
 }
 
+variable "reserved_concurrency" {
+  description = "Reserved concurrency of the function. 1 (default) runs one pass at a time: a schedule event delivered twice (EventBridge delivers at least once) or a retry overlapping the next run then sees the instances the first pass started or stopped (pending/stopping) and acts on none of them again. -1 = unreserved (shares the account pool; needed on accounts whose concurrency quota leaves no room to reserve)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.reserved_concurrency == -1 || var.reserved_concurrency >= 1
+    error_message = "reserved_concurrency: -1 (unreserved) or at least 1 (0 would throttle every run)."
+  }
+}
+
 variable "log_retention_in_days" {
   description = "Retention of the function's log group."
   type        = number

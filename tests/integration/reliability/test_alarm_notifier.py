@@ -13,7 +13,9 @@ The stack runs the notifier with 0 asynchronous retries (the module's default is
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import signal
 import ssl
 import subprocess
 import sys
@@ -47,12 +49,14 @@ class Webhook:
     def __init__(self, ca: trustme.CA) -> None:
         self.mode = "ok"
         self.received: list[dict[str, Any]] = []
+        self.in_flight = threading.Event()
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 mode = hook.mode
+                hook.in_flight.set()
                 if mode == "slow":
                     time.sleep(SLOW_SECONDS)
                 hook.received.append({"mode": mode, **body})
@@ -181,6 +185,7 @@ def set_alarm(scenario: dict[str, Any], state: str) -> str:
     return f"[{state}] {alarm_name}"
 
 
+@pytest.mark.reliability_smoke
 def test_sns_redelivered_twice_sends_one_email_one_post(
     scenario: dict[str, Any], aws_target: AwsTarget, webhook: Webhook, ledger: list[CaseResult]
 ) -> None:
@@ -268,7 +273,7 @@ def list_parked(queue: str, subject: str) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.mark.parametrize("mode", ["500", "slow"])
+@pytest.mark.parametrize("mode", [pytest.param("500", marks=pytest.mark.reliability_smoke), "slow"])
 def test_failed_webhook_is_parked_with_its_reason_and_redriven_once(
     mode: str,
     scenario: dict[str, Any],
@@ -330,3 +335,84 @@ def test_failed_webhook_is_parked_with_its_reason_and_redriven_once(
     assert len(posts) == 1
     time.sleep(2)
     assert not list_parked(queue, subject), "the redriven event was parked again"
+
+
+def worker_pids(function_name: str) -> list[int]:
+    """The local Lambda executor's worker processes of this function (tools/lambda_executor):
+    interpreters running its bootstrap with the function's name in their environment."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as env:
+                variables = env.read().split(b"\0")
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                command = cmd.read()
+        except OSError:
+            continue
+        if f"AWS_LAMBDA_FUNCTION_NAME={function_name}".encode() in variables and (
+            b"bootstrap" in command
+        ):
+            found.append(int(entry))
+    return found
+
+
+def test_worker_killed_mid_invocation_is_parked_and_redriven_without_a_second_email(
+    scenario: dict[str, Any], aws_target: AwsTarget, webhook: Webhook, ledger: list[CaseResult]
+) -> None:
+    """The notifier's worker process is killed (SIGKILL, from outside) while it waits for the
+    webhook, after the email went out: Runtime.ExitError → parked (0 retries) with that reason →
+    once the dead invocation's webhook record has expired (its timeout, 30 s) → redrive → one
+    webhook post, still one email. The local executor's worker is a process on this machine:
+    emulator only."""
+    sqs = boto3.client("sqs")
+    queue = queue_url_for(sqs, scenario["on_failure_queue_url"])
+    result = CaseResult("6 alarm-notifier", "worker killed mid-invocation", inputs=1)
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        webhook.mode = "slow"
+        webhook.in_flight.clear()
+        subject = set_alarm(scenario, "OK")
+        raised = time.monotonic()
+        assert webhook.in_flight.wait(60), "the notifier never reached the webhook"
+        pids = worker_pids(scenario["function_name"])
+        assert pids, "no worker process of the notifier found"
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        parked: list[dict[str, Any]] = []
+
+        def is_parked() -> bool:
+            parked[:] = list_parked(queue, subject)
+            return bool(parked)
+
+        assert wait_until(is_parked, timeout=120, interval=1), "the killed run was not parked"
+        emails_after_kill = len(emails(aws_target, scenario["sender"], subject))
+        webhook.mode = "ok"
+        # The killed invocation's webhook record stays in progress until its deadline.
+        time.sleep(max(0.0, 32 - (time.monotonic() - raised)))
+        subprocess.run(
+            [sys.executable, "-m", "reliability", "redrive", "--queue-url", queue],
+            check=True,
+            capture_output=True,
+        )
+        assert wait_until(lambda: bool(webhook.accepted(subject)), timeout=90, interval=1), (
+            "the redrive did not deliver the webhook copy"
+        )
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    [record] = parked
+    reason = json.dumps(record.get("responsePayload"))
+    sent = emails(aws_target, scenario["sender"], subject)
+    posts = webhook.accepted(subject)
+    result.parked = 1
+    result.redriven = min(1, len(posts))
+    result.outputs = min(1, len(posts))
+    result.duplicated = max(0, len(sent) - 1) + max(0, len(posts) - 1)
+    result.lost = 1 - result.outputs
+    result.notes.append(f"killed pid(s) {pids}: parked with {reason[:120]}")
+    ledger.append(result)
+    assert emails_after_kill == 1
+    assert "Runtime" in reason and "exit" in reason.lower(), reason
+    assert len(sent) == 1, "the redrive must not send the email again"
+    assert len(posts) == 1
