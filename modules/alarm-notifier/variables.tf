@@ -217,7 +217,7 @@ variable "lookup_resource_names" {
 }
 
 variable "function" {
-  description = "Settings of the notifier function (invoked asynchronously by SNS). After `maximum_retry_attempts` failed retries (every channel failed), the event goes to the on-failure SQS queue."
+  description = "Settings of the notifier function (invoked asynchronously by SNS). After `maximum_retry_attempts` failed retries (a channel still failing; the retries repeat only the channels that have not delivered), the event goes to the on-failure SQS queue with the reason."
   type = object({
     memory_size                  = optional(number, 256)
     timeout                      = optional(number, 30)
