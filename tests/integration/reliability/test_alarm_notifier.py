@@ -261,15 +261,15 @@ def test_sns_redelivered_twice_sends_one_email_one_post(
 
 
 def list_parked(queue: str, subject: str) -> list[dict[str, Any]]:
-    """The parked records of this notification, left in the queue (visible again at once)."""
-    sqs, found = boto3.client("sqs"), []
+    """The parked records of this notification, left in the queue (visible again after)."""
+    sqs, found, handles = boto3.client("sqs"), [], []
     for message in parked_messages(sqs, queue, wait_seconds=1):
+        handles.append(message["ReceiptHandle"])
         record = json.loads(message["Body"])
-        sqs.change_message_visibility(
-            QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-        )
         if subject in json.dumps(record.get("requestPayload")):
             found.append(record)
+    for handle in handles:
+        sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=0)
     return found
 
 

@@ -475,14 +475,17 @@ def test_scheduled_message_ses_denied_parks_the_run_and_redrive_greets_each_once
             parked: list[dict[str, Any]] = []
 
             def is_parked() -> bool:
+                handles = []
                 for message in parked_messages(sqs, queue, wait_seconds=1):
+                    handles.append(message["ReceiptHandle"])
                     body = json.loads(message["Body"])
-                    sqs.change_message_visibility(
-                        QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                    )
                     payload = body.get("requestPayload") or {}
                     if payload.get("scheduled_time", "").startswith(f"{day:%Y-%m-%d}"):
                         parked.append(body)
+                for handle in handles:
+                    sqs.change_message_visibility(
+                        QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=0
+                    )
                 return bool(parked)
 
             eventually(is_parked, accept=bool, timeout=120, interval=1, what="the run parked")
