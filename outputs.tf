@@ -55,6 +55,7 @@ output "alarm_notifier" {
     function_name              = m.function_names["notifier"]
     log_group_name             = m.log_group_names["notifier"]
     on_failure_queue_url       = m.on_failure_queue_urls["notifier"]
+    delivery_table_name        = m.delivery_table_name
     cpu_alarm_names            = m.cpu_alarm_names
     log_alarm_names            = m.log_alarm_names
     webhook_url_parameter_name = m.webhook_url_parameter_name

@@ -60,6 +60,19 @@ class ParsedEvent:
     rejections: list[Rejection]
 
 
+def change_key(alarm: AlarmChange) -> str:
+    """What identifies one state change of one alarm, however often it is delivered.
+
+    CloudWatch writes one StateChangeTime per transition; SNS may deliver its message more than
+    once (and a retry or a redrive repeats it), each time with the same alarm and time. Without a
+    time (not sent by CloudWatch) the SNS MessageId is the best identity there is.
+    """
+    alarm_id = alarm.alarm_arn or alarm.name
+    if alarm.changed_at is not None:
+        return f"{alarm_id}|{alarm.state}|{alarm.changed_at.astimezone(UTC).isoformat()}"
+    return f"{alarm_id}|{alarm.state}|message:{alarm.message_id}"
+
+
 class NotAnAlarmError(ValueError):
     """The record is not a CloudWatch alarm state change."""
 

@@ -1,9 +1,9 @@
 """Delivery channels. One failing channel never stops the others.
 
-`deliver` tries every configured channel and reports each outcome. The caller fails the
-invocation only when every channel failed (so Lambda retries it, then the on-failure queue keeps
-it); a partial success is logged and not retried, because a retry would repeat the message on
-the channels that worked.
+`deliver` tries every configured channel and reports each outcome. `send` is how one channel is
+tried: the handler passes one that records each (state change, channel) delivery once, so a
+retry of the invocation repeats only the channels that failed; a channel another invocation has
+already delivered raises AlreadyHandledError and is reported as such.
 """
 
 from __future__ import annotations
@@ -106,21 +106,36 @@ class WebhookChannel:
         return f"HTTP {status}"
 
 
+class AlreadyHandledError(Exception):
+    """This channel's delivery of this state change was done by an earlier invocation."""
+
+
+def send_directly(channel: Channel, notification: Notification) -> str:
+    return channel.send(notification)
+
+
 @dataclass(frozen=True)
 class DeliveryReport:
     delivered: dict[str, str] = field(default_factory=dict)
+    already: dict[str, str] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
 
     @property
     def all_failed(self) -> bool:
-        return bool(self.failed) and not self.delivered
+        return bool(self.failed) and not self.delivered and not self.already
 
 
-def deliver(notification: Notification, channels: Sequence[Channel]) -> DeliveryReport:
+def deliver(
+    notification: Notification,
+    channels: Sequence[Channel],
+    send: Callable[[Channel, Notification], str] = send_directly,
+) -> DeliveryReport:
     report = DeliveryReport()
     for channel in channels:
         try:
-            report.delivered[channel.name] = channel.send(notification)
+            report.delivered[channel.name] = send(channel, notification)
+        except AlreadyHandledError as done:
+            report.already[channel.name] = str(done)
         except Exception as error:  # any channel error must not stop the others
             report.failed[channel.name] = f"{type(error).__name__}: {error}"
     return report

@@ -258,8 +258,42 @@ moved {
   to   = module.on_failure_queue.aws_sqs_queue_policy.this
 }
 
+# One Powertools idempotency record per alarm state change and channel: an SNS re-delivery
+# (at least once), a Lambda retry or a redrive of the same change repeats only the channels that
+# have not delivered it. Records expire (TTL) after delivery_record_retention_days.
+resource "aws_dynamodb_table" "deliveries" {
+  #checkov:skip=CKV_AWS_28:Short-lived idempotency records; a restore would only re-allow a notification.
+  name         = "${var.name}-notifier-deliveries"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  ttl {
+    attribute_name = "expiration"
+    enabled        = true
+  }
+
+  server_side_encryption {
+    enabled     = true
+    kms_key_arn = local.kms_key
+  }
+
+  tags = var.tags
+}
+
 locals {
   function_statements = concat(
+    [{
+      # Powertools idempotency: create the record (conditional put), read it when the put finds
+      # one, complete it, delete it when the channel failed (so a retry sends again).
+      sid       = "RecordEachDeliveryOnce"
+      actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+      resources = [aws_dynamodb_table.deliveries.arn]
+    }],
     [{
       # The module's key (topics, queue, the stored webhook URL) and an existing webhook
       # parameter's own key: GetParameter with decryption needs kms:Decrypt on it.
@@ -321,6 +355,8 @@ module "function" {
     {
       POWERTOOLS_SERVICE_NAME = "alarm-notifier"
       LOOKUP_RESOURCE_NAMES   = tostring(var.lookup_resource_names)
+      DELIVERY_TABLE_NAME     = aws_dynamodb_table.deliveries.name
+      DELIVERY_RECORD_DAYS    = tostring(var.delivery_record_retention_days)
     },
     var.email == null ? {} : {
       EMAIL_SENDER     = var.email.sender

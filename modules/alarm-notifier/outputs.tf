@@ -45,6 +45,11 @@ output "kms_key_arn" {
   value       = local.kms_key
 }
 
+output "delivery_table_name" {
+  description = "DynamoDB table recording each delivery (alarm state change x channel) once, with a TTL."
+  value       = aws_dynamodb_table.deliveries.name
+}
+
 output "cpu_alarm_names" {
   description = "Names of the CPU alarms, by instance ID."
   value       = { for id, alarm in aws_cloudwatch_metric_alarm.cpu : id => alarm.alarm_name }

@@ -226,7 +226,7 @@ variable "lookup_resource_names" {
 }
 
 variable "functions" {
-  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `notifier`, invoked asynchronously by SNS. After `maximum_retry_attempts` failed retries (every channel failed) or `maximum_event_age_in_seconds`, the event goes to the on-failure SQS queue."
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `notifier`, invoked asynchronously by SNS. After `maximum_retry_attempts` failed retries (a channel still failing; the retries repeat only the channels that have not delivered) or `maximum_event_age_in_seconds`, the event goes to the on-failure SQS queue with the reason."
   type = object({
     notifier = optional(object({
       memory_size                  = optional(number, 256)
@@ -248,6 +248,17 @@ variable "functions" {
   validation {
     condition     = length(setintersection(keys(var.functions.notifier.environment_variables), ["POWERTOOLS_SERVICE_NAME", "LOOKUP_RESOURCE_NAMES", "EMAIL_SENDER", "EMAIL_RECIPIENTS", "NOTIFICATION_TOPIC_ARN", "WEBHOOK_URL_PARAMETER", "WEBHOOK_TIMEOUT_SECONDS"])) == 0
     error_message = "functions.notifier.environment_variables: POWERTOOLS_SERVICE_NAME, LOOKUP_RESOURCE_NAMES, EMAIL_*, NOTIFICATION_TOPIC_ARN and WEBHOOK_* are set by the module from its inputs (the role's permissions follow them); use lookup_resource_names, email, notification_topic and webhook."
+  }
+}
+
+variable "delivery_record_retention_days" {
+  description = "Days the record of a delivery (one per alarm state change and channel) is kept. Within it, an SNS re-delivery, a retry or a redrive of the same state change repeats only the channels that have not delivered it. Keep it longer than the on-failure queue keeps events (14 days), so a redrive never repeats a delivered channel."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.delivery_record_retention_days >= 1 && var.delivery_record_retention_days <= 365 && floor(var.delivery_record_retention_days) == var.delivery_record_retention_days
+    error_message = "delivery_record_retention_days: a whole number of days from 1 to 365."
   }
 }
 

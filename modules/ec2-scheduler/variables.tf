@@ -197,12 +197,12 @@ variable "kms_key_arns" {
 }
 
 variable "functions" {
-  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `scheduler`, invoked asynchronously by the rate rule. Its timeout covers a Describe per region, then one Start/Stop call per instance. `maximum_retry_attempts`: retries of a failed run (the run is idempotent for its event time); `maximum_event_age_in_seconds` null = one reconcile interval (a retried run older than that would act on a stale desired state, so it is dropped and the next scheduled run takes over)."
+  description = "Settings of each function, by role (the contract every scenario module shares: see the top-level README, Module interface): `scheduler`, invoked asynchronously by the rate rule. Its timeout covers a Describe per region, then one Start/Stop call per instance. `maximum_retry_attempts`: retries of a failed run (the run is idempotent for its event time); `reserved_concurrency` 1 (default) runs one pass at a time: a schedule event delivered twice (EventBridge delivers at least once) or a retry overlapping the next run then sees the instances the first pass started or stopped (pending/stopping) and acts on none of them again; -1 = unreserved (for accounts whose concurrency quota leaves no room to reserve). `maximum_event_age_in_seconds` null = one reconcile interval (a retried run older than that would act on a stale desired state, so it is dropped and the next scheduled run takes over)."
   type = object({
     scheduler = optional(object({
       memory_size                  = optional(number, 256)
       timeout                      = optional(number, 120)
-      reserved_concurrency         = optional(number, -1)
+      reserved_concurrency         = optional(number, 1)
       environment_variables        = optional(map(string), {})
       maximum_retry_attempts       = optional(number, 2)
       maximum_event_age_in_seconds = optional(number)

@@ -75,6 +75,25 @@ run "channels_are_wired_into_the_function" {
   }
 }
 
+run "each_delivery_is_recorded_once_and_expires" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.deliveries.hash_key == "id" && one(aws_dynamodb_table.deliveries.ttl).attribute_name == "expiration" && one(aws_dynamodb_table.deliveries.ttl).enabled
+    error_message = "the delivery table is keyed by the Powertools idempotency id and expires records (TTL)"
+  }
+
+  assert {
+    condition     = one(aws_dynamodb_table.deliveries.server_side_encryption).enabled
+    error_message = "the delivery table is encrypted with the module's key"
+  }
+
+  assert {
+    condition     = one([for s in local.function_statements : s.actions if s.sid == "RecordEachDeliveryOnce"]) == ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    error_message = "the function may only read, create, complete and delete delivery records"
+  }
+}
+
 run "no_channel_is_refused" {
   command = plan
 

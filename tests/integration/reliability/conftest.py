@@ -1,4 +1,8 @@
-"""Reliability cases: volumes from LBP_RELIABILITY (full = the issue's volumes, else 1/10).
+"""Reliability cases: volumes from LBP_RELIABILITY — full (the issue's volumes, make
+reliability), fast (1/10), anything else or unset 1/100 (the smoke tier of make test).
+
+Every case is marked `reliability`; the few cheap ones also marked `reliability_smoke` run in
+make test (`-m "not reliability or reliability_smoke"`), the rest only in make reliability.
 
 Every case records its ledger (in, out, parked, redriven, lost, duplicated, throughput, peak
 memory of the local AWS) in .reliability/results.json; the table is printed at the session end.
@@ -13,16 +17,18 @@ import pytest
 
 from reliability import report
 
-FULL = os.environ.get("LBP_RELIABILITY", "").strip().lower() == "full"
+LEVEL = os.environ.get("LBP_RELIABILITY", "").strip().lower()
+FULL = LEVEL == "full"
+DIVISOR = 1 if FULL else 10 if LEVEL == "fast" else 100
 
 
 def volume(full: int) -> int:
-    """The issue's volume with LBP_RELIABILITY=full, one tenth otherwise (the make test subset)."""
-    return full if FULL else max(1, full // 10)
+    """The issue's volume with LBP_RELIABILITY=full, 1/10 with fast, 1/100 otherwise (smoke)."""
+    return max(1, full // DIVISOR)
 
 
 def deadline(fast_seconds: float) -> float:
-    """How long to wait for an effect: ten times the inputs get five times the time."""
+    """How long to wait for an effect (given for 1/10): ten times the inputs get five times."""
     return fast_seconds * 5 if FULL else fast_seconds
 
 

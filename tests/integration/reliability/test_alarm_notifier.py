@@ -1,73 +1,106 @@
 """Reliability of scenario 6 (alarm → SNS → notifier): SNS re-delivery, a webhook that fails.
 
-Emulator only: it reads the local SES outbox and runs a webhook on 127.0.0.1 that a Lambda on
-AWS could not reach. The re-delivered event is the real SNS notification of the alarm, captured
-by an SQS queue subscribed to the alarm topic from outside, then handed to the function the way
-SNS hands it (an asynchronous invoke with the same MessageId), twice.
+Emulator only: it reads the local SES outbox and runs an HTTPS webhook on 127.0.0.1 (trusting a
+test CA through SSL_CERT_FILE, set on the function from outside) that a Lambda on AWS could not
+reach. The re-delivered event is the real SNS notification of the alarm, captured by an SQS
+queue subscribed to the alarm topic from outside, then handed to the function the way SNS hands
+it (an asynchronous invoke with the same MessageId), twice more.
+
+The stack runs the notifier with 0 asynchronous retries (the module's default is 2, with AWS's
+1 and 2 minute back-offs), so a failed event reaches the on-failure queue at once.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import signal
+import ssl
+import subprocess
+import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
 import boto3
 import pytest
+import trustme
 
 from lbp_testing.stack import DeployStack
 from reliability.memory import PeakMemory
+from reliability.redrive import parked_messages, queue_url_for
 from reliability.report import CaseResult
+from scenario_client import ses
 from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.target import AwsTarget
 
+from ..alarm_notifier.test_alarm_notifier import trust_bundle
 from .test_pipelines import wait_until
 
-SLOW_SECONDS = 8  # longer than the notifier's WEBHOOK_TIMEOUT_SECONDS (5)
+SLOW_SECONDS = 8  # longer than the notifier's webhook timeout (5 s, the module default)
 
 
 class Webhook:
-    """A webhook whose answer the test chooses: "ok", "500" or "slow" (never answers in time)."""
+    """An HTTPS webhook whose answer the test chooses: "ok", "500" or "slow" (too late)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ca: trustme.CA) -> None:
         self.mode = "ok"
         self.received: list[dict[str, Any]] = []
+        self.in_flight = threading.Event()
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                if hook.mode == "slow":
+                mode = hook.mode
+                hook.in_flight.set()
+                if mode == "slow":
                     time.sleep(SLOW_SECONDS)
-                hook.received.append({"mode": hook.mode, **body})
-                self.send_response(500 if hook.mode == "500" else 200)
+                hook.received.append({"mode": mode, **body})
+                self.send_response(500 if mode == "500" else 200)
+                self.send_header("Content-Length", "0")
                 self.end_headers()
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/alarms"
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("127.0.0.1").configure_cert(context)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"https://127.0.0.1:{self.httpd.server_port}/hooks/alarms"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def accepted(self, subject: str) -> list[dict[str, Any]]:
+        """The posts of this notification the webhook answered 200 (in time)."""
+        return [r for r in self.received if r["mode"] == "ok" and r["text"].endswith(subject)]
 
 
 @pytest.fixture(scope="module")
-def webhook(aws_target: AwsTarget) -> Iterator[Webhook]:
+def ca_bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, str]:
+    ca = trustme.CA()
+    bundle = tmp_path_factory.mktemp("webhook-ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    return ca, str(bundle)
+
+
+@pytest.fixture(scope="module")
+def webhook(aws_target: AwsTarget, ca_bundle: tuple[trustme.CA, str]) -> Iterator[Webhook]:
     if not aws_target.is_emulator:
         pytest.skip("reads the emulator's SES outbox; the webhook listens on 127.0.0.1")
-    hook = Webhook()
+    hook = Webhook(ca_bundle[0])
     yield hook
     hook.httpd.shutdown()
     hook.httpd.server_close()
 
 
 @pytest.fixture(scope="module")
-def scenario(deploy_stack: DeployStack, webhook: Webhook) -> dict[str, Any]:
+def scenario(
+    deploy_stack: DeployStack, webhook: Webhook, ca_bundle: tuple[trustme.CA, str]
+) -> dict[str, Any]:
     sender = f"alarms-{secrets.token_hex(3)}@example.com"
     stack = deploy_stack(
         ["alarm_notifier"],
@@ -79,17 +112,17 @@ def scenario(deploy_stack: DeployStack, webhook: Webhook) -> dict[str, Any]:
         alarm_notifier_webhook_url=webhook.url,
     )
     outputs: dict[str, Any] = dict(stack.outputs["alarm_notifier"])
+    trust_bundle(outputs["function_name"], ca_bundle[1])
     outputs["sender"] = sender
     return outputs
 
 
-def emails(aws_target: AwsTarget, sender: str, subject_part: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{aws_target.endpoint_url}/_aws/ses?email={sender}") as reply:
-        messages: list[dict[str, Any]] = json.loads(reply.read())["messages"]
-    return [m for m in messages if subject_part in m["Subject"]]
+def emails(aws_target: AwsTarget, sender: str, subject: str) -> list[dict[str, Any]]:
+    return [m for m in ses.outbox(aws_target, sender) if m["Subject"] == subject]
 
 
-def log_entries(log_group: str, since_ms: int) -> list[dict[str, Any]]:
+def outcomes(log_group: str, since_ms: int) -> list[dict[str, Any]]:
+    """The notifier's per-alarm log entries (each has delivered/already_delivered/failed)."""
     logs, found = boto3.client("logs"), []
     kwargs: dict[str, Any] = {"logGroupName": log_group, "startTime": since_ms}
     while True:
@@ -142,34 +175,37 @@ def as_lambda_event(envelope: dict[str, Any], subscription: str) -> dict[str, An
     }
 
 
-def raise_alarm(scenario: dict[str, Any], state: str) -> None:
+def set_alarm(scenario: dict[str, Any], state: str) -> str:
+    """Moves the alarm to `state` (a real state change, published by CloudWatch)."""
     [alarm_name] = scenario["cpu_alarm_names"].values()
     query_protocol_client().set_alarm_state(
         AlarmName=alarm_name, StateValue=state, StateReason=f"reliability {secrets.token_hex(3)}"
     )
+    return f"[{state}] {alarm_name}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: the notifier keeps no record of SNS MessageIds, so an SNS re-delivery "
-    "(at-least-once) sends the email, topic message and webhook again",
-)
-def test_sns_redelivered_twice_sends_one_email(
+@pytest.mark.reliability_smoke
+def test_sns_redelivered_twice_sends_one_email_one_post(
     scenario: dict[str, Any], aws_target: AwsTarget, webhook: Webhook, ledger: list[CaseResult]
 ) -> None:
+    """One state change delivered 3 times (SNS, then the same envelope twice, concurrently):
+    one email, one topic message, one webhook post. A copy that ran while another held the
+    channel's record fails (the record is busy) and is parked (0 retries here); the redrive of
+    what was parked delivers nothing more."""
     sqs = boto3.client("sqs")
-    queue = capture_queue(scenario["alarm_topic_arn"])
+    capture = capture_queue(scenario["alarm_topic_arn"])
+    failures = queue_url_for(sqs, scenario["on_failure_queue_url"])
     [alarm_name] = scenario["cpu_alarm_names"].values()
     result = CaseResult("6 alarm-notifier", "SNS re-delivered x2", inputs=3)
     since = int(time.time() * 1000) - 1000
     start = time.monotonic()
     with PeakMemory() as memory:
         webhook.mode = "ok"
-        raise_alarm(scenario, "ALARM")
+        subject = set_alarm(scenario, "ALARM")
         envelopes: list[dict[str, Any]] = []
 
         def captured() -> bool:
-            reply = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=2)
+            reply = sqs.receive_message(QueueUrl=capture, WaitTimeSeconds=2)
             envelopes.extend(json.loads(m["Body"]) for m in reply.get("Messages", []))
             return any(alarm_name in e.get("Message", "") for e in envelopes)
 
@@ -182,70 +218,200 @@ def test_sns_redelivered_twice_sends_one_email(
                 InvocationType="Event",
                 Payload=json.dumps(as_lambda_event(envelope, subscription)).encode(),
             )
-        wait_until(lambda: len(log_entries(scenario["log_group_name"], since)) >= 3, 90, 2)
+        assert wait_until(lambda: len(outcomes(scenario["log_group_name"], since)) >= 3, 90, 2), (
+            "the three deliveries did not all run"
+        )
+        first_runs = outcomes(scenario["log_group_name"], since)
+        busy = sum(1 for r in first_runs if r["failed"])
+        if busy:
+            assert wait_until(
+                lambda: len(list_parked(failures, subject)) >= busy, timeout=60, interval=1
+            ), "a busy copy failed but was not parked"
+            subprocess.run(
+                [sys.executable, "-m", "reliability", "redrive", "--queue-url", failures],
+                check=True,
+                capture_output=True,
+            )
+            assert wait_until(
+                lambda: len(outcomes(scenario["log_group_name"], since)) >= 3 + busy, 90, 2
+            ), "the redriven copies did not run"
         result.seconds = time.monotonic() - start
     result.peak_rss_mb = memory.peak_mb
-    subject = f"[ALARM] {alarm_name}"
+    runs = outcomes(scenario["log_group_name"], since)
     sent = emails(aws_target, scenario["sender"], subject)
+    posts = webhook.accepted(subject)
     result.outputs = min(1, len(sent))
-    result.duplicated = max(0, len(sent) - 1)
+    result.parked = busy
+    result.redriven = busy
+    result.duplicated = max(0, len(sent) - 1) + max(0, len(posts) - 1)
     result.lost = 1 - result.outputs
     result.notes.append(
-        f"1 alarm notification delivered 3 times (SNS + 2 re-deliveries of MessageId "
-        f"{envelope['MessageId'][:8]}…): {len(sent)} emails, "
-        f"{sum(1 for r in webhook.received if alarm_name in json.dumps(r))} webhook posts"
+        f"1 state change delivered 3 times (MessageId {envelope['MessageId'][:8]}…): "
+        f"{len(sent)} email(s), {len(posts)} webhook post(s); copies that found the record busy "
+        f"and were parked then redriven: {busy}"
     )
     ledger.append(result)
     assert len(sent) == 1
+    assert len(posts) == 1
+    assert [len(r["delivered"]) for r in runs].count(3) == 1
+    assert all(not r["delivered"] for r in runs if len(r["delivered"]) != 3)
+    assert all(not r["failed"] for r in runs[len(first_runs) :])
+    assert not list_parked(failures, subject)
 
 
-@pytest.mark.parametrize("mode", ["500", "slow"])
-def test_webhook_failure_is_logged_with_its_reason_and_the_other_channels_deliver(
+def list_parked(queue: str, subject: str) -> list[dict[str, Any]]:
+    """The parked records of this notification, left in the queue (visible again after)."""
+    sqs, found, handles = boto3.client("sqs"), [], []
+    for message in parked_messages(sqs, queue, wait_seconds=1):
+        handles.append(message["ReceiptHandle"])
+        record = json.loads(message["Body"])
+        if subject in json.dumps(record.get("requestPayload")):
+            found.append(record)
+    for handle in handles:
+        sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=0)
+    return found
+
+
+@pytest.mark.parametrize("mode", [pytest.param("500", marks=pytest.mark.reliability_smoke), "slow"])
+def test_failed_webhook_is_parked_with_its_reason_and_redriven_once(
     mode: str,
     scenario: dict[str, Any],
     aws_target: AwsTarget,
     webhook: Webhook,
     ledger: list[CaseResult],
 ) -> None:
-    """The module's documented choice: a partial failure is logged, not retried (a retry would
-    repeat the channels that worked). So the webhook's copy is lost, with its reason logged."""
-    [alarm_name] = scenario["cpu_alarm_names"].values()
+    """Webhook answers 500 / times out → email and topic delivered, the invocation fails with
+    the webhook's reason → after the configured retries the event is in the on-failure queue →
+    webhook fixed → the documented redrive CLI → one webhook post, still one email."""
+    sqs = boto3.client("sqs")
+    queue = queue_url_for(sqs, scenario["on_failure_queue_url"])
     state = "OK" if mode == "500" else "ALARM"
-    since = int(time.time() * 1000) - 1000
-    before = len(emails(aws_target, scenario["sender"], f"[{state}] {alarm_name}"))
     result = CaseResult(
-        "6 alarm-notifier", f"webhook {'HTTP 500' if mode == '500' else 'timeout'}", inputs=3
+        "6 alarm-notifier", f"webhook {'HTTP 500' if mode == '500' else 'timeout'}", inputs=1
     )
     start = time.monotonic()
     with PeakMemory() as memory:
         webhook.mode = mode
-        raise_alarm(scenario, state)
-        entries: list[dict[str, Any]] = []
+        subject = set_alarm(scenario, state)
+        parked: list[dict[str, Any]] = []
 
-        def reported() -> bool:
-            entries[:] = [e for e in log_entries(scenario["log_group_name"], since)
-                          if e.get("state") == state]  # fmt: skip
-            return bool(entries)
+        def is_parked() -> bool:
+            parked[:] = list_parked(queue, subject)
+            return bool(parked)
 
-        assert wait_until(reported, timeout=90, interval=2)
+        assert wait_until(is_parked, timeout=120, interval=1), "the failed event was not parked"
+        assert len(emails(aws_target, scenario["sender"], subject)) == 1
+        webhook.mode = "ok"
+        cli = subprocess.run(
+            [sys.executable, "-m", "reliability", "redrive", "--queue-url", queue],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        assert wait_until(lambda: bool(webhook.accepted(subject)), timeout=90, interval=1), (
+            "the redrive did not deliver the webhook copy"
+        )
         result.seconds = time.monotonic() - start
-    webhook.mode = "ok"
     result.peak_rss_mb = memory.peak_mb
-    [entry] = entries
-    result.outputs = len(entry["delivered"])
-    result.lost = len(entry["failed"])
-    parked = boto3.client("sqs").receive_message(
-        QueueUrl=boto3.client("sqs").get_queue_url(
-            QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1]
-        )["QueueUrl"],
-        WaitTimeSeconds=1,
+    [record] = parked
+    reason = json.dumps(record.get("responsePayload") or record.get("requestContext"))
+    sent = emails(aws_target, scenario["sender"], subject)
+    posts = webhook.accepted(subject)
+    result.parked = 1
+    result.redriven = len(posts)
+    result.outputs = min(1, len(posts))
+    result.duplicated = max(0, len(sent) - 1) + max(0, len(posts) - 1)
+    result.lost = 1 - result.outputs
+    result.notes.append(
+        f"webhook {mode}: parked ({record['requestContext']['condition']}), "
+        f"{cli.stdout.strip().splitlines()[0]}; emails {len(sent)}, webhook posts {len(posts)}"
     )
-    result.parked = len(parked.get("Messages", []))
-    result.notes.append(f"webhook failure logged, not retried: {entry['failed'].get('webhook')}")
     ledger.append(result)
-    assert set(entry["delivered"]) == {"email", "sns_topic"}
-    assert set(entry["failed"]) == {"webhook"}
-    reason = entry["failed"]["webhook"]
-    assert ("500" in reason) if mode == "500" else ("timed out" in reason.lower())
-    assert len(emails(aws_target, scenario["sender"], f"[{state}] {alarm_name}")) == before + 1
-    assert result.parked == 0
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert "webhook" in reason
+    assert ("HTTP 500" in reason) if mode == "500" else ("timed out" in reason.lower())
+    assert len(sent) == 1, "the redrive must not send the email again"
+    assert len(posts) == 1
+    time.sleep(2)
+    assert not list_parked(queue, subject), "the redriven event was parked again"
+
+
+def worker_pids(function_name: str) -> list[int]:
+    """The local Lambda executor's worker processes of this function (tools/lambda_executor):
+    interpreters running its bootstrap with the function's name in their environment."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as env:
+                variables = env.read().split(b"\0")
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                command = cmd.read()
+        except OSError:
+            continue
+        if f"AWS_LAMBDA_FUNCTION_NAME={function_name}".encode() in variables and (
+            b"bootstrap" in command
+        ):
+            found.append(int(entry))
+    return found
+
+
+def test_worker_killed_mid_invocation_is_parked_and_redriven_without_a_second_email(
+    scenario: dict[str, Any], aws_target: AwsTarget, webhook: Webhook, ledger: list[CaseResult]
+) -> None:
+    """The notifier's worker process is killed (SIGKILL, from outside) while it waits for the
+    webhook, after the email went out: Runtime.ExitError → parked (0 retries) with that reason →
+    once the dead invocation's webhook record has expired (its timeout, 30 s) → redrive → one
+    webhook post, still one email. The local executor's worker is a process on this machine:
+    emulator only."""
+    sqs = boto3.client("sqs")
+    queue = queue_url_for(sqs, scenario["on_failure_queue_url"])
+    result = CaseResult("6 alarm-notifier", "worker killed mid-invocation", inputs=1)
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        webhook.mode = "slow"
+        webhook.in_flight.clear()
+        subject = set_alarm(scenario, "OK")
+        raised = time.monotonic()
+        assert webhook.in_flight.wait(60), "the notifier never reached the webhook"
+        pids = worker_pids(scenario["function_name"])
+        assert pids, "no worker process of the notifier found"
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        parked: list[dict[str, Any]] = []
+
+        def is_parked() -> bool:
+            parked[:] = list_parked(queue, subject)
+            return bool(parked)
+
+        assert wait_until(is_parked, timeout=120, interval=1), "the killed run was not parked"
+        emails_after_kill = len(emails(aws_target, scenario["sender"], subject))
+        webhook.mode = "ok"
+        # The killed invocation's webhook record stays in progress until its deadline.
+        time.sleep(max(0.0, 32 - (time.monotonic() - raised)))
+        subprocess.run(
+            [sys.executable, "-m", "reliability", "redrive", "--queue-url", queue],
+            check=True,
+            capture_output=True,
+        )
+        assert wait_until(lambda: bool(webhook.accepted(subject)), timeout=90, interval=1), (
+            "the redrive did not deliver the webhook copy"
+        )
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    [record] = parked
+    reason = json.dumps(record.get("responsePayload"))
+    sent = emails(aws_target, scenario["sender"], subject)
+    posts = webhook.accepted(subject)
+    result.parked = 1
+    result.redriven = min(1, len(posts))
+    result.outputs = min(1, len(posts))
+    result.duplicated = max(0, len(sent) - 1) + max(0, len(posts) - 1)
+    result.lost = 1 - result.outputs
+    result.notes.append(f"killed pid(s) {pids}: parked with {reason[:120]}")
+    ledger.append(result)
+    assert emails_after_kill == 1
+    assert "Runtime" in reason and "exit" in reason.lower(), reason
+    assert len(sent) == 1, "the redrive must not send the email again"
+    assert len(posts) == 1

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +16,7 @@ from alarm_notifier.config import ConfigError, load_config
 HANDLER = "alarm_notifier.handler"
 SENDER = "alarms@example.com"
 REGION = "eu-west-1"
+DELIVERIES = "ops-notifier-deliveries"
 
 
 @pytest.fixture
@@ -24,6 +27,12 @@ def aws(webhook: Any) -> Iterator[dict[str, Any]]:
         topic = boto3.client("sns").create_topic(Name="ops-notifications")["TopicArn"]
         boto3.client("ssm").put_parameter(
             Name="/ops/webhook-url", Value=webhook.url, Type="SecureString"
+        )
+        boto3.client("dynamodb").create_table(
+            TableName=DELIVERIES,
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
         )
         ec2 = boto3.client("ec2")
         image = ec2.describe_images()["Images"][0]["ImageId"]
@@ -46,6 +55,7 @@ def notifier(load_handler: Any, aws: dict[str, Any]) -> Any:
         EMAIL_RECIPIENTS="oncall@example.com, lead@example.com",
         NOTIFICATION_TOPIC_ARN=aws["topic_arn"],
         WEBHOOK_URL_PARAMETER="/ops/webhook-url",
+        DELIVERY_TABLE_NAME=DELIVERIES,
     )
     yield module
     module.client.cache_clear()
@@ -79,15 +89,56 @@ def test_alarm_reaches_every_channel_with_the_resource_name(
     assert posted["text"].endswith(outcome["subject"])
 
 
-def test_failing_webhook_does_not_stop_email_or_topic(
+def test_failing_webhook_does_not_stop_email_or_topic_and_fails_the_invocation(
     notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
 ) -> None:
     webhook.status = 500
-    result = notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
-    [outcome] = result["notified"]
-    assert set(outcome["delivered"]) == {"email", "sns_topic"}
-    assert outcome["failed"] == {"webhook": "WebhookError: webhook answered HTTP 500"}
+    with pytest.raises(
+        notifier.DeliveryFailedError, match="webhook: WebhookError: webhook answered HTTP 500"
+    ):
+        notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
     assert len(sent_emails()) == 1
+
+
+def test_a_retry_repeats_only_the_channel_that_failed(
+    notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
+) -> None:
+    event = cpu_event(events, aws["instance_id"])
+    webhook.status = 500
+    with pytest.raises(notifier.DeliveryFailedError):
+        notifier.lambda_handler(event, lambda_context)
+    webhook.status = 200
+    retry = dataclasses.replace(lambda_context, aws_request_id="retry-or-redrive")
+    [outcome] = notifier.lambda_handler(event, retry)["notified"]
+    assert set(outcome["delivered"]) == {"webhook"}
+    assert set(outcome["already_delivered"]) == {"email", "sns_topic"}
+    assert len(sent_emails()) == 1
+    assert len(webhook.received) == 2  # the failed POST and the retried one
+
+
+def test_a_redelivered_state_change_notifies_once(
+    notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
+) -> None:
+    event = cpu_event(events, aws["instance_id"])
+    notifier.lambda_handler(event, lambda_context)
+    event["Records"][0]["Sns"]["MessageId"] = "another-delivery"
+    again = dataclasses.replace(lambda_context, aws_request_id="sns-redelivery")
+    [outcome] = notifier.lambda_handler(event, again)["notified"]
+    assert outcome["delivered"] == {} and outcome["failed"] == {}
+    assert set(outcome["already_delivered"]) == {"email", "sns_topic", "webhook"}
+    assert len(sent_emails()) == 1 and len(webhook.received) == 1
+
+
+def test_a_new_state_change_of_the_same_alarm_notifies_again(
+    notifier: Any, aws: dict[str, Any], webhook: Any, events: Any, lambda_context: Any
+) -> None:
+    notifier.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
+    later = cpu_event(events, aws["instance_id"])
+    message = json.loads(later["Records"][0]["Sns"]["Message"])
+    message["StateChangeTime"] = "2024-05-01T13:00:00.000+0000"
+    later["Records"][0]["Sns"]["Message"] = json.dumps(message)
+    notifier.lambda_handler(later, lambda_context)
+    assert len(sent_emails()) == 2 and len(webhook.received) == 2
 
 
 def test_every_channel_failing_fails_the_invocation(
@@ -100,6 +151,7 @@ def test_every_channel_failing_fails_the_invocation(
         EMAIL_RECIPIENTS="oncall@example.com",
         NOTIFICATION_TOPIC_ARN=aws["topic_arn"] + "-deleted",
         WEBHOOK_URL_PARAMETER="/ops/webhook-url",
+        DELIVERY_TABLE_NAME=DELIVERIES,
     )
     with pytest.raises(module.DeliveryFailedError, match="ops-cpu-i-0abc123def4567890"):
         module.lambda_handler(cpu_event(events, aws["instance_id"]), lambda_context)
@@ -133,4 +185,9 @@ def test_config_needs_a_channel_and_recipients() -> None:
         load_config({"EMAIL_SENDER": SENDER})
     with pytest.raises(ConfigError, match="not an email address"):
         load_config({"EMAIL_SENDER": SENDER, "EMAIL_RECIPIENTS": "nobody"})
-    assert load_config({"NOTIFICATION_TOPIC_ARN": "arn"}).channel_names == ["sns_topic"]
+    with pytest.raises(ConfigError, match="DELIVERY_TABLE_NAME is required"):
+        load_config({"NOTIFICATION_TOPIC_ARN": "arn"})
+    table = {"DELIVERY_TABLE_NAME": DELIVERIES}
+    assert load_config({"NOTIFICATION_TOPIC_ARN": "arn", **table}).channel_names == ["sns_topic"]
+    with pytest.raises(ConfigError, match="DELIVERY_RECORD_DAYS"):
+        load_config({"NOTIFICATION_TOPIC_ARN": "arn", "DELIVERY_RECORD_DAYS": "0", **table})

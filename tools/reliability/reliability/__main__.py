@@ -19,6 +19,7 @@ FAILURE_QUEUES: dict[str, tuple[str, str]] = {
     "4": ("image_renditions", "on_failure_queue_url"),
     "5": ("json_to_csv", "s3_failures_queue_url"),
     "6": ("alarm_notifier", "on_failure_queue_url"),
+    "7": ("scheduled_message", "failure_queue_url"),
 }
 
 
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reliability")
     commands = parser.add_subparsers(dest="command", required=True)
     again = commands.add_parser("redrive", help="re-invoke the events parked in a failure queue")
-    again.add_argument("--scenario", default="2", help="scenario number (2, 3, 4, 5, 6)")
+    again.add_argument("--scenario", default="2", help="scenario number (2, 3, 4, 5, 6, 7)")
     again.add_argument("--stack-dir", default=".", help="Terraform root whose outputs to read")
     again.add_argument("--queue-url", help="the on-failure queue, instead of --scenario")
     again.add_argument("--function", help="invoke this function instead of the record's")

@@ -23,8 +23,20 @@ Quotas (defaults, per account and Region unless noted):
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html
 - SES: sandbox 1 email/s and 200 per 24 h (quotas count recipients)
   https://docs.aws.amazon.com/ses/latest/dg/quotas.html
-- EC2: RunInstances resource tokens: bucket 1,000 instances, refill 2 per second
+- EC2: RunInstances resource tokens: bucket 1,000 instances, refill 2 per second;
+  StartInstances 1,000 / 2 per second, StopInstances 1,000 / 20 per second; mutating actions
+  (CreateSnapshot, DeleteSnapshot, CopySnapshot) request tokens: bucket 50, refill 5 per second
   https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html
+- EBS: 20 concurrent snapshot copies per destination Region
+  https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html
+  https://docs.aws.amazon.com/general/latest/gr/ebs-service.html
+- Lambda: 900 s maximum timeout (a scheduled run's whole budget)
+  https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+- SES out of the sandbox: the account's own maximum send rate (often 14 emails/s at first)
+  https://docs.aws.amazon.com/ses/latest/dg/quotas.html
+
+Scheduled scenarios (1, 3, 7, 8) are batches, not streams: one run per schedule instant does all
+its items in turn, so their limit is items per run: capacity x the function's timeout.
 """
 
 from __future__ import annotations
@@ -42,6 +54,11 @@ S3_PREFIX_READS = 5500
 SES_SANDBOX_RATE = 1
 EC2_RUN_INSTANCES_REFILL = 2
 EC2_RUN_INSTANCES_BUCKET = 1000
+EC2_START_INSTANCES_REFILL = 2
+EC2_STOP_INSTANCES_REFILL = 20
+EC2_MUTATING_REFILL = 5
+EBS_CONCURRENT_COPIES = 20
+LAMBDA_MAX_TIMEOUT_S = 900
 
 
 @dataclass(frozen=True)
@@ -188,13 +205,95 @@ def fleet_provisioner() -> Pipeline:
     )
 
 
+def ec2_scheduler(describe_s: float = 0.3, call_s: float = 0.15, timeout_s: int = 120) -> Pipeline:
+    """One run per rate period; at a period boundary one Start/Stop call per instance, in turn."""
+    sequential = 1 / call_s
+    return Pipeline(
+        "1 ec2-scheduler",
+        f"instances acted on/s at a boundary (one run, timeout {timeout_s} s)",
+        [
+            Stage(
+                "StartInstances resource tokens",
+                EC2_START_INSTANCES_REFILL,
+                "bucket 1,000 instances, refill 2/s (StopInstances: 20/s)",
+            ),
+            Stage("one sequential run", sequential, f"{call_s * 1000:.0f} ms per Start/Stop call"),
+        ],
+        then="StartInstances answers RequestLimitExceeded after the first 1,000 starts; the "
+        "instance is an error in the run's summary and the run fails: Lambda "
+        "retries the same moment (only the instances still stopped are started), then the "
+        f"event is dropped (older than one interval). A run is cut at {timeout_s} s: "
+        f"{int(sequential * (timeout_s - describe_s)):,} calls; more instances need a longer "
+        "timeout or several deployments, each with its own tag key",
+        assumptions=[f"{call_s * 1000:.0f} ms per call, {describe_s} s of Describe per region"],
+    )
+
+
+def ebs_snapshot_backup(create_s: float = 0.3, timeout_s: int = LAMBDA_MAX_TIMEOUT_S) -> Pipeline:
+    """One run per window: CreateSnapshot per selected volume, in turn; copies and pruning."""
+    return Pipeline(
+        "3 ebs-snapshot-backup",
+        f"volumes/s in one run (timeout {timeout_s} s)",
+        [
+            Stage(
+                "CreateSnapshot request tokens",
+                EC2_MUTATING_REFILL,
+                "mutating actions: bucket 50, refill 5/s (shared with Delete/CopySnapshot)",
+            ),
+            Stage(
+                "one sequential run", 1 / create_s, f"{create_s * 1000:.0f} ms per CreateSnapshot"
+            ),
+            Stage(
+                "cross-Region copies in flight",
+                EBS_CONCURRENT_COPIES / 60,
+                "20 concurrent copies per destination Region, ~60 s each (size-dependent)",
+            ),
+        ],
+        then="throttled calls are retried by the SDK (standard mode, 5 attempts); a volume still "
+        "refused is a failure in the summary and the run raises: Lambda retries the same window "
+        "(volumes already snapshotted in it are skipped), then parks the event in the on-failure "
+        f"queue (make redrive SCENARIO=3). One run does at most "
+        f"~{int(EC2_MUTATING_REFILL * timeout_s):,} creates before its timeout; above that, "
+        "split the selection over several deployments",
+        assumptions=[f"{create_s * 1000:.0f} ms per CreateSnapshot; copies ~60 s each"],
+    )
+
+
+def scheduled_message(send_s: float = 0.08, ses_rate: float = 14) -> Pipeline:
+    """One run at the daily time: scan, claim, send, confirm per due recipient, in turn."""
+    per_recipient = send_s + 3 * 0.01  # claim + confirm writes, scan share
+    return Pipeline(
+        "7 scheduled-message",
+        "due recipients/s in the daily run",
+        [
+            Stage("SES sandbox", SES_SANDBOX_RATE, "1 email/s and 200 per 24 h"),
+            Stage("SES production send rate", ses_rate, f"{ses_rate:g}/s (the account's quota)"),
+            Stage(
+                "one sequential run",
+                1 / per_recipient,
+                f"{per_recipient * 1000:.0f} ms per recipient (claim, send, confirm)",
+            ),
+        ],
+        then="SES throttling (Throttling / MaxSendRateExceeded) releases the recipient's claim "
+        "and the run raises at the end: the event goes to the failure queue (the module sets no "
+        "asynchronous retries) and make redrive SCENARIO=7 sends only the unsent. A run is cut "
+        f"at the 900 s timeout: ~{int(LAMBDA_MAX_TIMEOUT_S * min(ses_rate, 1 / per_recipient)):,} "
+        "greetings at the slower of the send rate and the run's pace; the recipient whose send "
+        "was cut keeps a stale claim (at most once: logged, not resent), the redrive does the rest",
+        assumptions=[f"{send_s * 1000:.0f} ms per SendEmail", "DynamoDB on demand (not binding)"],
+    )
+
+
 def simulate_all() -> list[Pipeline]:
     return [
+        ec2_scheduler(),
         s3_object_index(),
         image_renditions(),
         json_to_csv_stream(shards=1),
         json_to_csv_stream(shards=4, record_bytes=2048),
+        ebs_snapshot_backup(),
         alarm_notifier(recipients=5),
+        scheduled_message(),
         fleet_provisioner(),
     ]
 

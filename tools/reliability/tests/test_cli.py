@@ -27,4 +27,4 @@ def test_report_prints_the_table_or_says_there_is_none(
 
 def test_limits_prints_every_pipeline(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["limits"]) == 0
-    assert capsys.readouterr().out.count("saturates first") == 6
+    assert capsys.readouterr().out.count("saturates first") == 9

@@ -24,3 +24,11 @@ def test_backlog_and_render() -> None:
     assert limits.backlog_after(pipeline, 1, 60) == 0
     text = limits.render(limits.simulate_all())
     assert text.count("saturates first") == len(limits.simulate_all())
+
+
+def test_scheduled_batches_are_bound_by_ec2_tokens_and_the_ses_rate() -> None:
+    assert limits.ec2_scheduler().binding().capacity == 2  # StartInstances refill
+    assert limits.ebs_snapshot_backup().binding().capacity == 20 / 60  # cross-Region copies
+    assert limits.scheduled_message().binding().name == "SES sandbox"
+    slow = limits.scheduled_message(send_s=1.0)
+    assert slow.binding().name == "one sequential run"
