@@ -101,9 +101,12 @@ def stack(
             "regions": [network["region"]],
             "selection": {"include_in_use": False, "target_tags": {"RelBackup": tag}},
             "retention": {"days": 7},
-            "function": {"timeout": 300, "maximum_retry_attempts": 0},
+            "functions": {"backup": {"timeout": 300, "maximum_retry_attempts": 0}},
         },
-        scheduled_message={"sender": f"rel-{tag}@example.com", "time": "12:00"},
+        scheduled_message={
+            "sender": {"email": f"rel-{tag}@example.com"},
+            "schedule": {"time": "12:00"},
+        },
         fleet_provisioner={
             "servers": [
                 {
