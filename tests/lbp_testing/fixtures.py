@@ -8,8 +8,11 @@ through AWS_ENDPOINT_URL, or a real account).
 
 from __future__ import annotations
 
+import subprocess
 import uuid
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -17,6 +20,7 @@ import pytest
 from botocore.config import Config
 
 from lbp_testing.polling import wait_until
+from lbp_testing.provider import REATTACH, ProviderStartError, SharedProvider, aws_provider_binary
 from scenario_client.target import AwsTarget, NoTargetError, from_environment
 
 
@@ -53,3 +57,37 @@ def run_id() -> str:
 def wait_for() -> Callable[..., Any]:
     """``wait_for(probe, timeout, interval, what)``: polls until ``probe()`` is truthy."""
     return wait_until
+
+
+# Folders whose tests run offline `terraform test` suites (mocked provider only).
+MOCKED_SUITES = ("tests/module", "tests/examples")
+
+
+@pytest.fixture(scope="session")
+def shared_aws_provider() -> Iterator[SharedProvider | None]:
+    """The worker's one AWS provider process for mocked suites (None if it cannot start: the
+    suites then start their own, as without this fixture)."""
+    try:
+        provider = SharedProvider(aws_provider_binary())
+    except (ProviderStartError, OSError, subprocess.CalledProcessError) as error:
+        warnings.warn(
+            f"no shared AWS provider, each terraform run starts its own: {error}", stacklevel=1
+        )
+        yield None
+        return
+    try:
+        yield provider
+    finally:
+        provider.stop()
+
+
+@pytest.fixture(autouse=True)
+def _mocked_suites_share_the_provider(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    relative = Path(request.node.path).relative_to(request.config.rootpath).as_posix()
+    if not relative.startswith(MOCKED_SUITES):
+        return
+    provider = request.getfixturevalue("shared_aws_provider")
+    if provider is not None:
+        monkeypatch.setenv(REATTACH, provider.reattach)

@@ -73,6 +73,9 @@ class Stack:
         env = {"TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc")}
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
+        # A provider process shared by mocked suites (lbp_testing.provider) is never configured
+        # for a real target: this stack starts its own.
+        self.tf.env.pop("TF_REATTACH_PROVIDERS", None)
         self._outputs: dict[str, Any] | None = None
         self.destroy_attempted = False
 
