@@ -150,12 +150,20 @@ destroy: init aws ## destroy the root stack
 	@$(TERRAFORM) destroy -input=false -auto-approve
 
 # ---------------------------------------------------------------- quality
-.PHONY: lint
+.PHONY: lint lint-checks
 lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, checkov, module README sync
+	@$(MAKE) lint-checks
+
+# The checks alone (everything installed). `make test` runs them beside pytest; Terraform's
+# working data of the validate loop goes to .tools/lint-tf/ so it never meets the module suites'
+# `terraform init` in the same folders.
+LINT_TF_DATA := $(CURDIR)/$(TOOLS)/lint-tf
+lint-checks:
 	@echo "==> terraform fmt -check"
 	@$(TERRAFORM) fmt -check -recursive -diff
 	@echo "==> terraform validate (root, every module, every example)"
 	@for dir in . $(MODULES) $(EXAMPLES); do \
+		export TF_DATA_DIR="$(LINT_TF_DATA)/$$(echo "$$dir" | tr / _)"; \
 		$(TERRAFORM) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null \
 		  || { echo "terraform init failed in $$dir"; exit 1; }; \
 		$(TERRAFORM) -chdir=$$dir validate -no-color >/dev/null \
@@ -175,10 +183,18 @@ lint: setup $(TOOLS)/checkov-venv/.installed ## fmt, validate, ruff, mypy, check
 	@$(TOOLS)/checkov-venv/bin/checkov -d . --framework terraform --skip-download --quiet --compact \
 		--skip-path '\.terraform' --skip-path 'tests/'
 
+# Lint runs beside pytest (its checks are CPU-bound, the integration tests mostly wait on
+# Terraform and the target); its output follows pytest's, and either failing fails the target.
+LINT_LOG := $(TOOLS)/lint.log
 .PHONY: test
-test: lint build aws ## the whole suite: lint, unit, module (terraform test), integration
+test: setup $(TOOLS)/checkov-venv/.installed build aws ## the whole suite: lint, unit, module (terraform test), integration
+	@echo "==> lint in the background (output after pytest's)"
 	@echo "==> pytest (target: $(LBP_TARGET)$(if $(AWS_ENDPOINT_URL), at $(AWS_ENDPOINT_URL)))"
-	@$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@$(MAKE) lint-checks > $(LINT_LOG) 2>&1 & lint=$$!; \
+	status=0; $(VENV)/bin/pytest $(PYTEST_ARGS) || status=$$?; \
+	if wait $$lint; then cat $(LINT_LOG); echo "==> lint: passed"; \
+	else cat $(LINT_LOG); echo "==> lint: FAILED"; status=1; fi; \
+	exit $$status
 
 .PHONY: test-ministack
 test-ministack: ## the same suite against MiniStack (own venv, IAM enforcement on, port $(MINISTACK_PORT))

@@ -10,6 +10,7 @@ from benchmarks import (
     cold_start,
     iam_enforcement,
     image_renditions,
+    import_breakdown,
     json_to_csv,
     s3_object_index,
     scheduler_clock,
@@ -29,6 +30,7 @@ def main() -> int:
     results.extend(image_renditions.renditions())
     results.extend(json_to_csv.conversion())
     results.extend(cold_start.init_durations(outputs))
+    results.extend(import_breakdown.results(import_breakdown.deployed_environments(outputs)))
     results.extend(
         iam_enforcement.authorization_overhead(
             os.environ.get("AWS_ENDPOINT_URL"), os.environ.get("AWS_REGION", "us-east-1")

@@ -4,7 +4,8 @@
 stack is deployed once, on one worker), except the files that mark their tests
 `pytest.mark.xdist_group("<name>")` (as `pytestmark`): files of one group go to one worker, one
 after the other. The time-driven scenarios use the group "clock" because they move the local AWS's
-global schedule clock. See lbp_testing.xdist_groups for why the scheduler is our own.
+global schedule clock. A free worker takes the longest unit left, as measured by the last run
+(pytest's cache). See lbp_testing.xdist_groups for why the scheduler is our own.
 """
 
 from __future__ import annotations
@@ -13,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from lbp_testing.xdist_groups import make_scheduler
+from lbp_testing.xdist_groups import DURATIONS_KEY, make_scheduler, unit_durations
+
+# Fixtures shared by every test directory (aws_target, region, session, lambda_client, run_id,
+# wait_for): a plugin, not imports into conftests (a fixture imported by name and requested as
+# a parameter of the same name trips ruff's F811).
+pytest_plugins = ["lbp_testing.fixtures"]
+
+_seconds_per_test: dict[str, float] = {}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,3 +34,21 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     if config.getvalue("dist") != "loadgroup":
         return None
     return make_scheduler(config, log)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # setup + call + teardown: a module-scoped stack's apply and destroy count in its file.
+    _seconds_per_test[report.nodeid] = _seconds_per_test.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    if hasattr(config, "workerinput") or cache is None or not _seconds_per_test:
+        return  # an xdist worker: its controller records the durations
+    # The longest seen: a run of some of a unit's tests (-k, one file of a group) must not make
+    # the whole unit look short.
+    measured = dict(cache.get(DURATIONS_KEY, {}))
+    for unit, seconds in unit_durations(config.rootpath, _seconds_per_test).items():
+        measured[unit] = round(max(seconds, measured.get(unit, 0.0)), 1)
+    cache.set(DURATIONS_KEY, measured)

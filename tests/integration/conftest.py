@@ -25,7 +25,7 @@ import pytest
 
 from lbp_testing.clock import CLOCK_GROUP, NO_CLOCK, ScheduleClock, is_project_local_aws
 from lbp_testing.differences import DIFFERENCE, expected_failure
-from lbp_testing.stack import DeployStack, Stack, scenario_switches, unique_prefix
+from lbp_testing.stack import DeployStack, Stack, Teardown, scenario_switches, unique_prefix
 from scenario_client.clock import clock_from_environment
 from scenario_client.emulator import emulator_of
 from scenario_client.target import AwsTarget, NoTargetError, from_environment
@@ -53,22 +53,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def aws_target() -> AwsTarget:
-    try:
-        return from_environment()
-    except NoTargetError as error:
-        pytest.fail(str(error))
+def stack_teardown() -> Teardown:
+    return Teardown()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stacks_of_the_module(
+    stack_teardown: Teardown, request: pytest.FixtureRequest
+) -> Iterator[None]:
+    """Stacks deployed while a test module runs are its own: destroyed once it is done."""
+    stack_teardown.owner = request.node.nodeid
+    yield
+    stack_teardown.release(request.node.nodeid)
+    stack_teardown.owner = None
 
 
 @pytest.fixture(scope="session")
 def deploy_stack(
-    aws_target: AwsTarget, tmp_path_factory: pytest.TempPathFactory
+    aws_target: AwsTarget, stack_teardown: Teardown, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[DeployStack]:
     """deploy_stack(["s3_object_index"], **variables): the root stack with those scenarios on.
 
-    Every stack deployed in the session is destroyed at its end.
+    A stack lives as long as the test module that deployed it: when the module is done it is
+    destroyed in the background (the next module's stack applies meanwhile). The session waits
+    for every destroy at its end and fails if one failed.
     """
-    deployed: list[Stack] = []
 
     def deploy(scenarios: list[str], **variables: Any) -> Stack:
         unknown = set(scenarios) - set(scenario_switches())
@@ -85,24 +94,17 @@ def deploy_stack(
                 **variables,
             },
         )
-        deployed.append(stack)
+        stack_teardown.own(stack)
         stack.apply()
         return stack
 
     yield deploy
-    failures = []
-    for stack in reversed(deployed):
-        if stack.destroy_attempted:  # by a test, which reported how it went
-            continue
-        try:
-            stack.destroy()
-        except Exception as error:
-            failures.append(f"{stack.workdir}: {error}")
+    failures = stack_teardown.finish()
     if failures:
         pytest.fail("destroy failed:\n" + "\n".join(failures))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def root_stack(deploy_stack: DeployStack) -> Stack:
     """The whole root stack, every scenario on."""
     return deploy_stack(scenario_switches())

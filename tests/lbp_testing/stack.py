@@ -8,6 +8,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,9 @@ class Stack:
         env = {"TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc")}
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
+        # A provider process shared by mocked suites (lbp_testing.provider) is never configured
+        # for a real target: this stack starts its own.
+        self.tf.env.pop("TF_REATTACH_PROVIDERS", None)
         self._outputs: dict[str, Any] | None = None
         self.destroy_attempted = False
 
@@ -134,3 +138,38 @@ class Stack:
 
 # The `deploy_stack` fixture: deploy_stack(["scenario", ...], **variables) -> Stack
 DeployStack = Callable[..., Stack]
+
+
+class Teardown:
+    """Destroys each test module's stacks in the background once the module is done.
+
+    A destroy is mostly Terraform and the provider waiting on the target, so the next test file
+    applies its stack meanwhile instead of every destroy queueing at the end of the session.
+    """
+
+    def __init__(self, workers: int = 4) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="destroy")
+        self._owned: dict[str | None, list[Stack]] = {}
+        self._running: list[tuple[Stack, Future[None]]] = []
+        self.owner: str | None = None  # the test module running now
+
+    def own(self, stack: Stack) -> None:
+        self._owned.setdefault(self.owner, []).append(stack)
+
+    def release(self, owner: str | None) -> None:
+        """Starts destroying owner's stacks (last deployed first) that no test destroyed."""
+        for stack in reversed(self._owned.pop(owner, [])):
+            if not stack.destroy_attempted:  # else a test did, and reported how it went
+                self._running.append((stack, self._pool.submit(stack.destroy)))
+
+    def finish(self) -> list[str]:
+        """Destroys what is left, waits for every destroy; the failures, one line each."""
+        for owner in list(self._owned):
+            self.release(owner)
+        failures = []
+        for stack, future in self._running:
+            error = future.exception()
+            if error is not None:
+                failures.append(f"{stack.workdir}: {error}")
+        self._pool.shutdown()
+        return failures

@@ -11,35 +11,28 @@ test_enforcement_is_on says why).
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import time
 import urllib.error
 import urllib.request
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
-RUNTIME = "python3.12"
-BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+from lbp_testing.buckets import create_bucket, delete_bucket
+from lbp_testing.lambdas import (
+    BASIC_EXECUTION,
+    LAMBDA_TRUST_POLICY,
+    RUNTIME,
+    create_active_function,
+    zip_files,
+)
 
 # One handler for every test: it makes the SDK call the event names and reports the outcome.
 CALLER = """
@@ -109,60 +102,13 @@ def enforcement() -> Enforcement:
 
 
 @pytest.fixture(scope="session")
-def region() -> str:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
-@pytest.fixture(scope="session")
-def session(region: str) -> boto3.session.Session:
-    return boto3.session.Session(region_name=region)
-
-
-@pytest.fixture(scope="session")
 def account(session: boto3.session.Session) -> str:
     return str(session.client("sts").get_caller_identity()["Account"])
 
 
 @pytest.fixture(scope="session")
-def run_id() -> str:
-    return uuid.uuid4().hex[:8]
-
-
-@pytest.fixture(scope="session")
-def lambda_client(session: boto3.session.Session) -> Any:
-    return session.client("lambda", config=Config(read_timeout=120, retries={"max_attempts": 1}))
-
-
-@pytest.fixture(scope="session")
 def iam(session: boto3.session.Session) -> Any:
     return session.client("iam")
-
-
-def wait_until(
-    probe: Callable[[], Any], timeout: float = 30.0, interval: float = 0.5, what: str = ""
-) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what or probe}")
-        time.sleep(interval)
-
-
-@pytest.fixture
-def wait_for() -> Callable[..., Any]:
-    return wait_until
-
-
-def zip_source(source: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo("app.py", date_time=(2020, 1, 1, 0, 0, 0))
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, source)
-    return buffer.getvalue()
 
 
 # IAM is eventually consistent on AWS: a new policy takes seconds to apply everywhere.
@@ -176,7 +122,9 @@ def make_role(iam: Any, run_id: str, enforcement: Enforcement) -> Iterator[Calla
 
     def create(*statements: dict[str, Any], logs: bool = True) -> str:
         name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
-        role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST_POLICY))
+        role = iam.create_role(
+            RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST_POLICY)
+        )
         if logs:
             iam.attach_role_policy(RoleName=name, PolicyArn=BASIC_EXECUTION)
         if statements:
@@ -213,24 +161,12 @@ def make_function(
             "Runtime": RUNTIME,
             "Role": role_arn,
             "Handler": "app.handler",
-            "Code": {"ZipFile": zip_source(CALLER)},
+            "Code": {"ZipFile": zip_files({"app.py": CALLER})},
             "Timeout": 30,
             **extra,
         }
-        deadline = time.monotonic() + 60
-        while True:  # on AWS a new role takes a few seconds before Lambda may assume it
-            try:
-                lambda_client.create_function(**kwargs)
-                break
-            except ClientError as error:
-                message = error.response["Error"].get("Message", "")
-                if "cannot be assumed" not in message or time.monotonic() > deadline:
-                    raise
-                time.sleep(3)
+        create_active_function(lambda_client, **kwargs)
         created.append(name)
-        lambda_client.get_waiter("function_active_v2").wait(
-            FunctionName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120}
-        )
         return name
 
     yield create
@@ -257,16 +193,9 @@ def call(lambda_client: Any) -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def bucket(session: boto3.session.Session, region: str, run_id: str) -> Iterator[str]:
     s3 = session.client("s3")
-    name = f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}"
-    if region == "us-east-1":
-        s3.create_bucket(Bucket=name)
-    else:
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    name = create_bucket(s3, f"lbp-iam-{run_id}-{uuid.uuid4().hex[:6]}", region)
     yield name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=name):
-        for item in page.get("Contents", []):
-            s3.delete_object(Bucket=name, Key=item["Key"])
-    s3.delete_bucket(Bucket=name)
+    delete_bucket(s3, name)
 
 
 @pytest.fixture

@@ -8,12 +8,10 @@ clock endpoint (LBP_TIME=off, or the extension broken) fails them.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import time
 import uuid
-import zipfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +20,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from lbp_testing.lambdas import LAMBDA_TRUST_POLICY, RUNTIME, create_active_function, zip_files
 from scenario_client.clock import Clock, clock_from_environment
 
 SCHEDULER_TRUST = {
@@ -30,16 +29,6 @@ SCHEDULER_TRUST = {
         {
             "Effect": "Allow",
             "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
             "Action": "sts:AssumeRole",
         }
     ],
@@ -57,17 +46,6 @@ sqs = boto3.client("sqs")
 def handler(event, context):
     sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=json.dumps(event))
 """
-
-
-@pytest.fixture(scope="session")
-def session() -> boto3.session.Session:
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    return boto3.session.Session(region_name=region)
-
-
-@pytest.fixture(scope="session")
-def run_id() -> str:
-    return uuid.uuid4().hex[:8]
 
 
 @pytest.fixture(scope="module")
@@ -101,11 +79,6 @@ def scheduler(session: boto3.session.Session) -> Any:
 @pytest.fixture(scope="session")
 def events(session: boto3.session.Session) -> Any:
     return session.client("events")
-
-
-@pytest.fixture(scope="session")
-def lambda_client(session: boto3.session.Session) -> Any:
-    return session.client("lambda")
 
 
 @pytest.fixture(scope="session")
@@ -185,7 +158,7 @@ def forwarder(
     """A Lambda function that forwards every event to a queue: (function ARN, queue URL)."""
     queue_url, queue_arn = make_queue("lambda-out")
     name = f"lbp-clock-{run_id}-fwd-{uuid.uuid4().hex[:4]}"
-    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST_POLICY))
     iam.put_role_policy(
         RoleName=name,
         PolicyName="forward",
@@ -206,30 +179,17 @@ def forwarder(
 
 
 def _create_function(lambda_client: Any, name: str, role_arn: str, queue_url: str) -> str:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        info = zipfile.ZipInfo("app.py", date_time=(2020, 1, 1, 0, 0, 0))
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, FORWARDER)
-    deadline = time.monotonic() + 30
-    while True:  # a new role can take a moment to be usable (always so on AWS)
-        try:
-            arn = lambda_client.create_function(
-                FunctionName=name,
-                Runtime="python3.12",
-                Handler="app.handler",
-                Role=role_arn,
-                Code={"ZipFile": buffer.getvalue()},
-                Timeout=10,
-                Environment={"Variables": {"QUEUE_URL": queue_url}},
-            )["FunctionArn"]
-            break
-        except ClientError as error:
-            if "role" not in str(error).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(1)
-    lambda_client.get_waiter("function_active_v2").wait(FunctionName=name)
-    return str(arn)
+    created = create_active_function(
+        lambda_client,
+        FunctionName=name,
+        Runtime=RUNTIME,
+        Handler="app.handler",
+        Role=role_arn,
+        Code={"ZipFile": zip_files({"app.py": FORWARDER})},
+        Timeout=10,
+        Environment={"Variables": {"QUEUE_URL": queue_url}},
+    )
+    return str(created["FunctionArn"])
 
 
 def receive_all(sqs: Any, url: str, expected: int, timeout: float = 30.0) -> list[dict[str, Any]]:

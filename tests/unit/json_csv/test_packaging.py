@@ -29,8 +29,13 @@ def test_zip_holds_the_shared_package_and_orjson_for_the_target(
     )
     with zipfile.ZipFile(result.path) as zf:
         names = zf.namelist()
-        shared = sorted(n for n in names if n.startswith("json_csv/"))
+        shared = sorted(n for n in names if n.startswith("json_csv/") and n.endswith(".py"))
         assert shared == sorted(f"json_csv/{p.name}" for p in (FUNCTIONS / "json_csv").glob("*.py"))
+        bytecode = {n for n in names if n.startswith("json_csv/__pycache__/")}
+        assert bytecode == {
+            f"json_csv/__pycache__/{p.stem}.cpython-312.pyc"
+            for p in (FUNCTIONS / "json_csv").glob("*.py")
+        }
         assert not [n for n in names if n.startswith(f"{function}/") and "flatten" in n]
         [extension] = [n for n in names if n.startswith("orjson/") and n.endswith(".so")]
         assert "cpython-312" in extension

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lbp_testing.xdist_groups import declared_group, work_unit
+from lbp_testing.xdist_groups import LongestFirstQueue, declared_group, unit_durations, work_unit
 
 
 def test_files_are_units_unless_they_declare_a_group(tmp_path: Path) -> None:
@@ -26,3 +26,38 @@ def test_the_four_time_driven_scenarios_share_the_clock_group() -> None:
         file = f"tests/integration/{scenario}/test_{scenario}.py"
         assert declared_group(root, file) == "clock", file
     assert declared_group(root, "tests/integration/root_stack/test_root_stack.py") is None
+
+
+def test_terraform_suites_split_into_single_tests(tmp_path: Path) -> None:
+    assert work_unit(tmp_path, "tests/module/test_m.py::test_a[x]") == (
+        "tests/module/test_m.py::test_a[x]"
+    )
+    assert (
+        work_unit(tmp_path, "tests/examples/test_e.py::test_b")
+        == "tests/examples/test_e.py::test_b"
+    )
+    assert work_unit(tmp_path, "tests/unit/test_u.py::test_c") == "tests/unit/test_u.py"
+
+
+def test_a_free_worker_takes_the_longest_unit_first() -> None:
+    queue = LongestFirstQueue({"tests/unit/test_slow.py": 900.0})
+    queue["tests/unit/test_many.py"] = dict.fromkeys(map(str, range(200)), False)
+    queue["tests/integration/a/test_a.py"] = {"x": False}
+    queue["group:clock"] = {"y": False}
+    queue["tests/module/test_m.py::test_one"] = {"z": False}
+    queue["tests/unit/test_slow.py"] = {"w": False}
+    order = [queue.popitem(last=False)[0] for _ in range(len(queue))]
+    assert order == [
+        "tests/unit/test_slow.py",  # measured by the last run
+        "group:clock",
+        "tests/integration/a/test_a.py",
+        "tests/module/test_m.py::test_one",
+        "tests/unit/test_many.py",
+    ]
+
+
+def test_unit_durations_sum_the_tests_of_a_unit(tmp_path: Path) -> None:
+    (tmp_path / "test_one.py").write_text('pytestmark = pytest.mark.xdist_group("clock")\n')
+    (tmp_path / "test_two.py").write_text('pytestmark = pytest.mark.xdist_group("clock")\n')
+    seconds = {"test_one.py::a": 2.0, "test_two.py::b": 3.0, "test_plain.py::c": 1.5}
+    assert unit_durations(tmp_path, seconds) == {"group:clock": 5.0, "test_plain.py": 1.5}

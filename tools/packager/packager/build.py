@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from packager.bytecode import FUNCTION_ROOT, LAYER_ROOT, compiled
 from packager.dependencies import install_for_target
 from packager.target import Target
 from packager.zipper import collect_tree, merge, write_deterministic_zip
@@ -81,7 +82,9 @@ def build_function(source: Path, out_dir: Path, target: Target, cache_dir: Path)
     deps = _marker_free(collect_tree(deps_dir)) if deps_dir else {}
     destination = out_dir / "functions" / f"{name}.zip"
     trees = [code.items(), *(tree.items() for tree in shared), deps.items()]
-    written = write_deterministic_zip(destination, merge(*trees))
+    files = merge(*trees)
+    files.update(compiled(files, target, FUNCTION_ROOT, cache_dir))
+    written = write_deterministic_zip(destination, files)
     return BuildResult("function", name, destination, written)
 
 
@@ -95,7 +98,9 @@ def build_layer(source: Path, out_dir: Path, target: Target, cache_dir: Path) ->
     if not deps and not code:
         raise ValueError(f"layer {source} has neither {REQUIREMENTS_FILE} nor a python/ folder")
     destination = out_dir / "layers" / f"{name}.zip"
-    written = write_deterministic_zip(destination, merge(code.items(), deps.items()))
+    files = merge(code.items(), deps.items())
+    files.update(compiled(files, target, LAYER_ROOT, cache_dir))
+    written = write_deterministic_zip(destination, files)
     return BuildResult("layer", name, destination, written)
 
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from packager.build import build_all
+from packager.bytecode import BytecodeError
 from packager.dependencies import DependencyInstallError
 from packager.target import Target
 
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
             results += build_all(
                 args.functions, args.layers, args.out / architecture, target, args.cache
             )
-    except (DependencyInstallError, FileNotFoundError, ValueError) as error:
+    except (BytecodeError, DependencyInstallError, FileNotFoundError, ValueError) as error:
         print(f"packager: {error}", file=sys.stderr)
         return 1
     for result in results:

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from local_lambda_executor.interpreters import InterpreterFinder
 from packager import Target, build_function, build_layer
 from packager.cli import main
 from packager.dependencies import DependencyInstallError, install_for_target
@@ -27,7 +29,12 @@ def test_function_zip_holds_only_the_package(tmp_path: Path) -> None:
     source = make_function(tmp_path)
     result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
     with zipfile.ZipFile(result.path) as zf:
-        assert sorted(zf.namelist()) == ["sample/handler.py", "sample/logic.py"]
+        assert sorted(zf.namelist()) == [
+            "sample/__pycache__/handler.cpython-312.pyc",
+            "sample/__pycache__/logic.cpython-312.pyc",
+            "sample/handler.py",
+            "sample/logic.py",
+        ]
 
 
 def test_shared_packages_are_copied_into_the_zip(tmp_path: Path) -> None:
@@ -39,7 +46,8 @@ def test_shared_packages_are_copied_into_the_zip(tmp_path: Path) -> None:
     (source / "shared.txt").write_text("# vendored\ncommon\n")
     result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
     with zipfile.ZipFile(result.path) as zf:
-        assert sorted(zf.namelist()) == [
+        sources = sorted(name for name in zf.namelist() if name.endswith(".py"))
+        assert sources == [
             "common/__init__.py",
             "common/rows.py",
             "sample/handler.py",
@@ -86,7 +94,13 @@ def test_entries_have_fixed_time_and_mode(tmp_path: Path) -> None:
         modes = {info.filename: (info.external_attr >> 16) & 0o777 for info in zf.infolist()}
         assert {info.date_time for info in zf.infolist()} == {FIXED_DATE_TIME}
         assert zf.namelist() == sorted(zf.namelist())
-    assert modes == {"sample/handler.py": 0o644, "sample/logic.py": 0o644, "sample/run.sh": 0o755}
+    assert modes == {
+        "sample/__pycache__/handler.cpython-312.pyc": 0o644,
+        "sample/__pycache__/logic.cpython-312.pyc": 0o644,
+        "sample/handler.py": 0o644,
+        "sample/logic.py": 0o644,
+        "sample/run.sh": 0o755,
+    }
 
 
 def test_function_without_handler_is_refused(tmp_path: Path) -> None:
@@ -102,7 +116,10 @@ def test_layer_puts_sources_under_python(tmp_path: Path) -> None:
     (layer / "python" / "shared" / "__init__.py").write_text("X = 1\n")
     result = build_layer(layer, tmp_path / "build", Target(), tmp_path / "cache")
     with zipfile.ZipFile(result.path) as zf:
-        assert zf.namelist() == ["python/shared/__init__.py"]
+        assert zf.namelist() == [
+            "python/shared/__init__.py",
+            "python/shared/__pycache__/__init__.cpython-312.pyc",
+        ]
 
 
 def test_empty_layer_is_refused(tmp_path: Path) -> None:
@@ -206,3 +223,30 @@ def test_a_wheel_built_only_for_manylinux_2_28_installs_for_python312(tmp_path: 
     requirements.write_text("pillow==13.0.0\n")
     installed = install_for_target(requirements, Target("python3.12"), tmp_path / "cache")
     assert any(installed.glob("pillow-13.0.0.dist-info"))
+
+
+def test_bytecode_is_what_the_runtime_imports_without_compiling(tmp_path: Path) -> None:
+    """Checked-hash bytecode of the runtime's version: Python 3.12 accepts it for the shipped
+    source (magic number and source hash match), named as Lambda shows it in tracebacks."""
+    source = make_function(tmp_path)
+    (source / "broken.py").write_text("def f(:\n")  # shipped as source only
+    result = build_function(source, tmp_path / "build", Target(), tmp_path / "cache")
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(result.path) as zf:
+        zf.extractall(unpacked)
+        assert "sample/__pycache__/broken.cpython-312.pyc" not in zf.namelist()
+    check = (
+        "import importlib.util, marshal, sys\n"
+        "src, pyc = (open(p, 'rb').read() for p in sys.argv[1:3])\n"
+        "assert pyc[:4] == importlib.util.MAGIC_NUMBER, 'magic'\n"
+        "assert int.from_bytes(pyc[4:8], 'little') == 0b11, 'checked-hash flags'\n"
+        "assert pyc[8:16] == importlib.util.source_hash(src), 'source hash'\n"
+        "print(marshal.loads(pyc[16:]).co_filename)\n"
+    )
+    python = InterpreterFinder().find("python3.12")
+    shown = subprocess.run(
+        [python, "-I", "-c", check, str(unpacked / "sample" / "logic.py"),
+         str(unpacked / "sample" / "__pycache__" / "logic.cpython-312.pyc")],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert shown == "/var/task/sample/logic.py"
