@@ -196,9 +196,18 @@ test: setup $(TOOLS)/checkov-venv/.installed build aws ## the whole suite: lint,
 	else cat $(LINT_LOG); echo "==> lint: FAILED"; status=1; fi; \
 	exit $$status
 
+# Only the integration tests reach the emulator: lint, unit and module tests (terraform test,
+# mocked provider) give the same result whatever LBP_TARGET is, and `make test` runs them. So
+# test-ministack runs tests/integration alone (`make test LBP_TARGET=ministack`: everything).
 .PHONY: test-ministack
-test-ministack: ## the same suite against MiniStack (own venv, IAM enforcement on, port $(MINISTACK_PORT))
-	@$(MAKE) test LBP_TARGET=ministack
+test-ministack: ## the integration tests against MiniStack (own venv, IAM enforcement on, port $(MINISTACK_PORT))
+ifeq ($(LBP_TARGET),ministack)
+	@$(MAKE) build aws
+	@echo "==> pytest tests/integration (target: ministack at $(AWS_ENDPOINT_URL))"
+	@$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+else
+	@$(MAKE) test-ministack LBP_TARGET=ministack
+endif
 
 .PHONY: bench
 bench: apply ## benchmarks: ratios against a baseline measured in the same run

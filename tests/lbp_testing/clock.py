@@ -22,6 +22,11 @@ from lbp_testing.stack import ROOT
 from scenario_client.clock import Clock, Firing
 
 NO_CLOCK = "target has no controllable clock"
+# The emulator_difference reason of every test that moves the clock (they fail, never skip, there).
+MINISTACK_HAS_NO_CLOCK = (
+    "no schedule clock: GET /_lbp/clock is this project's LocalStack extension; MiniStack fires "
+    "EventBridge Scheduler schedules on real time only, so past/future instants cannot be reached"
+)
 CLOCK_GROUP = "clock"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -29,13 +34,15 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 def is_project_local_aws(environ: Mapping[str, str] | None = None) -> bool:
     """Whether the endpoint is the local AWS that this checkout's tools/localaws runs.
 
-    LBP_TARGET=local (set by the Makefile) says so; LBP_TARGET=aws says not. Otherwise (an
+    LBP_TARGET=local or ministack (set by the Makefile) says so: on MiniStack, which has no
+    clock, the time-driven tests fail (and are marked emulator_difference), never skip.
+    LBP_TARGET=aws says not. Otherwise (an
     endpoint given by hand, or pytest run directly) the endpoint is ours when it is a loopback
     port on which localaws's state directory records a live LocalStack.
     """
     env = os.environ if environ is None else environ
     target = env.get("LBP_TARGET")
-    if target == "local":
+    if target in ("local", "ministack"):
         return True
     if target == "aws" or not env.get("AWS_ENDPOINT_URL"):
         return False

@@ -24,7 +24,7 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at
 from lbp_testing.faults import denied
 from lbp_testing.logs import Record, instant, wait_for_runs
 from lbp_testing.stack import DeployStack
@@ -38,7 +38,10 @@ T0 = datetime(2031, 3, 10, 3, 0, tzinfo=UTC)
 MANAGED = "ebs-backup:managed-by"
 RUN = "backup run finished"  # the function's summary log line (a failed run logs another)
 
-pytestmark = pytest.mark.xdist_group("clock")
+pytestmark = [
+    pytest.mark.xdist_group("clock"),
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 
 def ec2(region: str) -> Any:

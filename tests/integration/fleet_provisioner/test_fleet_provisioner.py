@@ -25,12 +25,15 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at
 from lbp_testing.logs import Record, request_ids, wait_for_new_run, wait_for_retry
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
-pytestmark = pytest.mark.xdist_group("clock")
+pytestmark = [
+    pytest.mark.xdist_group("clock"),
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 LIVE = ["pending", "running", "stopping", "stopped"]
 RECONCILE = "cron(0/30 7-18 ? * MON-FRI *)"

@@ -5,7 +5,8 @@ LBP_IAM=enforce (tools/localaws_iam). A plain LocalStack community container aut
 call, so there they would fail without proving anything about the code: only for such a target
 (an endpoint without the /_lbp/iam enforcement endpoint, and not real AWS) are they skipped, with
 that reason. With the local AWS started as LBP_IAM=off or report, they fail (and
-test_enforcement_is_on says why).
+test_enforcement_is_on says why). On MiniStack (LBP_TARGET=ministack) they run against its own
+enforcement (AUTH=true); where it differs from AWS the test carries an emulator_difference marker.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def handler(event, context):
 
 @dataclass(frozen=True)
 class Enforcement:
-    kind: str  # "aws" (real account) or "local" (the local AWS's /_lbp/iam endpoint)
+    kind: str  # "aws" (real account), "local" (the local AWS's /_lbp/iam) or "ministack"
     endpoint: str | None
     mode: str
 
@@ -80,6 +81,12 @@ class Enforcement:
         assert self.endpoint is not None
         with urllib.request.urlopen(f"{self.endpoint}/_lbp/iam/report", timeout=10) as r:
             return dict(json.loads(r.read()))
+
+
+def ministack_mode(endpoint: str) -> str:
+    """MiniStack has no /_lbp/iam: its health document says whether AUTH=true enforces IAM."""
+    with urllib.request.urlopen(f"{endpoint}/_ministack/health", timeout=5) as response:
+        return "enforce" if json.loads(response.read()).get("auth") == "enabled" else "off"
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +101,8 @@ def enforcement() -> Enforcement:
         with urllib.request.urlopen(f"{endpoint}/_lbp/iam", timeout=5) as response:
             status = json.loads(response.read())
     except urllib.error.HTTPError as error:
+        if os.environ.get("LBP_TARGET") == "ministack":  # its own enforcement (AUTH=true)
+            return Enforcement("ministack", endpoint, ministack_mode(endpoint))
         pytest.skip(
             f"{endpoint} has no IAM enforcement endpoint (/_lbp/iam answered {error.code}): a "
             "plain LocalStack authorizes every call, so these tests cannot hold there"

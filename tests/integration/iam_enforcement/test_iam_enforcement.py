@@ -48,6 +48,9 @@ def test_function_runs_as_an_assumed_role_session_named_after_it(
     assert outcome["result"]["Arn"] == f"arn:aws:sts::{account}:assumed-role/{role_name}/{function}"
 
 
+@pytest.mark.emulator_difference(
+    ministack="AccessDenied names no resource ARN (AWS: 'on resource: arn:aws:s3:::bucket/key')"
+)
 def test_allowed_and_implicitly_denied(
     enforcement: Any,
     make_role: Any,
@@ -106,6 +109,9 @@ def test_resource_scoped_permission(
     _denied(refused, "AccessDenied", "sqs:SendMessage")
 
 
+@pytest.mark.emulator_difference(
+    ministack="EC2 instances' aws:ResourceTag/<key> is never resolved: tag-conditioned Start denied"
+)
 def test_tag_conditioned_ec2_start(
     enforcement: Any, make_role: Any, make_function: Any, call: Any, make_instance: Any
 ) -> None:
@@ -149,6 +155,9 @@ def test_prefix_conditioned_listing(
     _denied(refused, "AccessDenied", "s3:ListBucket")
 
 
+@pytest.mark.emulator_difference(
+    ministack="a missing key is 404 NoSuchKey even without s3:ListBucket (AWS: 403 AccessDenied)"
+)
 def test_missing_key_is_403_without_list_bucket_and_404_with_it(
     enforcement: Any, make_role: Any, make_function: Any, call: Any, bucket: str
 ) -> None:
@@ -195,6 +204,9 @@ def _log_messages(logs: Any, function: str) -> list[str]:
     return [str(e["message"]) for e in events]
 
 
+@pytest.mark.emulator_difference(
+    ministack="a function's logs are written whatever its role allows (logs:* never checked)"
+)
 def test_role_without_logs_permissions_writes_no_logs(
     enforcement: Any,
     wait_for: Any,
@@ -232,6 +244,9 @@ def test_role_without_logs_permissions_writes_no_logs(
     assert not [m for m in _log_messages(logs, silent) if f"hello {silent}" in m]
 
 
+@pytest.mark.emulator_difference(
+    ministack="an on-failure destination the role cannot send to is accepted (AWS refuses it)"
+)
 def test_async_failure_destination_is_delivered_with_the_function_role(
     enforcement: Any,
     wait_for: Any,
@@ -304,6 +319,9 @@ def test_async_failure_destination_is_delivered_with_the_function_role(
         ), report
 
 
+@pytest.mark.emulator_difference(
+    ministack="a dead-letter queue the role cannot send to is accepted (AWS refuses it)"
+)
 def test_dead_letter_queue_needs_the_role_to_send_to_it(
     enforcement: Any, make_role: Any, make_function: Any, make_queue: Any
 ) -> None:
@@ -320,6 +338,9 @@ def test_dead_letter_queue_needs_the_role_to_send_to_it(
     assert "execution role does not have permissions to call SendMessage on SQS" in error["Message"]
 
 
+@pytest.mark.emulator_difference(
+    ministack="S3 notifies a function whose resource policy does not allow s3.amazonaws.com"
+)
 def test_s3_notification_needs_the_function_permission(
     enforcement: Any,
     make_role: Any,
@@ -355,6 +376,9 @@ def test_s3_notification_needs_the_function_permission(
     assert error["Message"] == "Unable to validate the following destination configurations"
 
 
+@pytest.mark.emulator_difference(
+    ministack="an SQS mapping is created for a role that cannot read the queue (AWS refuses it)"
+)
 def test_event_source_mapping_needs_the_role_to_read_the_queue(
     enforcement: Any, make_role: Any, make_function: Any, make_queue: Any, lambda_client: Any
 ) -> None:
@@ -388,6 +412,9 @@ def _invoked(logs: Any, function: str, marker: str) -> bool:
     return any(marker in m for m in _log_messages(logs, function))
 
 
+@pytest.mark.emulator_difference(
+    ministack="SNS invokes a function whose resource policy does not allow sns.amazonaws.com"
+)
 def test_sns_invokes_a_function_only_with_its_permission(
     enforcement: Any,
     wait_for: Any,
@@ -426,6 +453,9 @@ def test_sns_invokes_a_function_only_with_its_permission(
         sns.delete_topic(TopicArn=topic)
 
 
+@pytest.mark.emulator_difference(
+    ministack="EventBridge invokes a function whose policy does not allow events.amazonaws.com"
+)
 def test_eventbridge_invokes_a_function_only_with_its_permission(
     enforcement: Any,
     wait_for: Any,
@@ -474,6 +504,9 @@ def test_eventbridge_invokes_a_function_only_with_its_permission(
         events.delete_rule(Name=rule)
 
 
+@pytest.mark.emulator_difference(
+    ministack="SendMessage to a queue under a customer key needs no kms:GenerateDataKey on the key"
+)
 def test_queue_under_a_customer_key_needs_the_kms_permissions(
     enforcement: Any, make_role: Any, make_function: Any, call: Any, session: Any, run_id: str
 ) -> None:

@@ -88,6 +88,10 @@ def recorded_by_report(function: str, prefix: str, since_ms: int) -> Counter[str
         kwargs["nextToken"] = page["nextToken"]
 
 
+@pytest.mark.emulator_difference(
+    ministack="on-success destinations are never routed: the report never runs, no result is "
+    "recorded (20 of 20 lost at 1/10 volume; 6 records also reached the failure queue, not traced)"
+)
 def test_concurrent_uploads_each_rendered_or_skipped_and_reported_once(
     scenario: dict[str, Any], ledger: list[CaseResult]
 ) -> None:

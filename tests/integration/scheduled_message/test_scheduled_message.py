@@ -22,13 +22,16 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at, local
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at, local
 from lbp_testing.logs import Record, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
 from scenario_client.target import AwsTarget
 
-pytestmark = pytest.mark.xdist_group("clock")
+pytestmark = [
+    pytest.mark.xdist_group("clock"),
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 ZONE = "Pacific/Auckland"
 RUN = "scheduled run done"  # the function's summary log line

@@ -17,11 +17,16 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK
 from scenario_client.clock import Clock, Firing
 
 from .conftest import receive_all, utc
 
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("clock")]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group("clock"),
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 MakeQueue = Callable[[str], tuple[str, str]]
 TEMPLATE = json.dumps(

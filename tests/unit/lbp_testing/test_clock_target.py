@@ -14,6 +14,11 @@ def test_the_makefile_local_target_must_have_a_clock() -> None:
     assert is_project_local_aws({"LBP_TARGET": "local"})
 
 
+def test_ministack_fails_without_a_clock_rather_than_skipping() -> None:
+    """Its clock-driven tests are marked emulator_difference: a skip would hide them."""
+    assert is_project_local_aws({"LBP_TARGET": "ministack"})
+
+
 @pytest.mark.parametrize(
     "environ",
     [

@@ -6,6 +6,11 @@ point, ``ministack.core.iam_evaluator.enforce``, so that each refusal is appende
 to the file named by LBP_MINISTACK_DENIALS: who (principal ARN), what (action), on what (resource
 ARN as MiniStack built it), the service and region, and whether it was an explicit or implicit
 deny or a credential failure. ``python -m localaws.ministack denials`` summarizes the file.
+
+It also answers ``aws:SecureTransport`` as a TLS-terminating front would: the gateway is plain
+HTTP on loopback only, while on AWS every client of this project (SDKs, Terraform, the functions)
+uses TLS. Without this, the modules' TLS-only policies (Deny when aws:SecureTransport is false)
+deny even the account's own Terraform on MiniStack. localaws_iam does the same on LocalStack.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from ministack.core import iam_evaluator
 DENIALS_ENV = "LBP_MINISTACK_DENIALS"
 _write_lock = threading.Lock()
 _enforce = iam_evaluator.enforce
+_pin_request_origin = iam_evaluator.pin_request_origin
 
 
 def describe(
@@ -75,9 +81,17 @@ def audited_enforce(  # noqa: PLR0917 — the signature of the function it wraps
     return result
 
 
+def tls_terminated_origin(source_ip: str, secure_transport: bool) -> None:
+    """MiniStack's pin_request_origin, with the transport of a TLS-terminating front."""
+    del secure_transport  # plain HTTP on loopback stands in for AWS's TLS endpoints
+    _pin_request_origin(source_ip, True)
+
+
 def main() -> None:
     # MiniStack imports `enforce` from the module at each request, so the wrapper is seen.
     iam_evaluator.enforce = audited_enforce
+    # app.py calls the name it imported once: replace that one.
+    app.pin_request_origin = tls_terminated_origin
     app.main()
 
 

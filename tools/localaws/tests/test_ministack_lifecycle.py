@@ -4,6 +4,7 @@ Runs when MiniStack is the target (LBP_TARGET=ministack, which installs it) or a
 `make test` on the embedded LocalStack does not install MiniStack for it.
 """
 
+import json
 import os
 import socket
 import time
@@ -24,6 +25,20 @@ pytestmark = pytest.mark.skipif(
     not INSTALLED and os.environ.get("LBP_TARGET") != "ministack",
     reason="MiniStack is neither the target nor installed (make test-ministack runs this)",
 )
+
+
+TLS_ONLY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sqs:*",
+            "Resource": "*",
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ],
+}
 
 
 def _free_port() -> int:
@@ -64,6 +79,15 @@ def test_up_enforces_iam_records_the_denial_and_down_leaves_nothing(tmp_path: Pa
         assert denial["action"] == "s3:ListAllMyBuckets"
         assert denial["principal"].endswith(":user/nobody")
         assert denial["decision"] == "ImplicitDeny"
+        # A TLS-only queue policy: the gateway is plain HTTP on loopback, and is evaluated as
+        # a TLS-terminating front (aws:SecureTransport true), as AWS's endpoints always are.
+        sqs = _client("sqs", layout.endpoint_url, "test", "test")
+        url = sqs.create_queue(QueueName="tls-only")["QueueUrl"]  # type: ignore[attr-defined]
+        sqs.set_queue_attributes(  # type: ignore[attr-defined]
+            QueueUrl=url, Attributes={"Policy": json.dumps(TLS_ONLY)}
+        )
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])  # type: ignore[attr-defined]
+        assert len(ministack.read_denials(layout.denials_file)) == 1
         assert ministack.status(layout)[0] is True
         pids = process.tree(record.pid, record.pgid)
     finally:
