@@ -24,9 +24,7 @@ AWS_IAM_PROPAGATION_SECONDS = 10
 
 
 def role_name_of(function_name: str) -> str:
-    role_arn = boto3.client("lambda").get_function_configuration(FunctionName=function_name)[
-        "Role"
-    ]
+    role_arn = boto3.client("lambda").get_function_configuration(FunctionName=function_name)["Role"]
     return str(role_arn).rsplit("/", 1)[-1]
 
 
