@@ -50,11 +50,12 @@ def scenario(deploy_stack: DeployStack, moment: datetime) -> dict[str, Any]:
     stack = deploy_stack(
         ["scheduled_message"],
         scheduled_message={
-            "sender": f"realtime-{secrets.token_hex(3)}@example.com",
-            "time": f"{moment:%H:%M}",
-            "time_zone": ZONE.key,
-            "subject": "Happy birthday, $first_name!",
-            "body": "Dear $name, happy birthday!",
+            "sender": {"email": f"realtime-{secrets.token_hex(3)}@example.com"},
+            "schedule": {"time": f"{moment:%H:%M}", "time_zone": ZONE.key},
+            "message": {
+                "subject": "Happy birthday, $first_name!",
+                "body": "Dear $name, happy birthday!",
+            },
         },
     )
     outputs: dict[str, Any] = stack.outputs["scheduled_message"]
