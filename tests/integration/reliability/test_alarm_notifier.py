@@ -260,13 +260,20 @@ def test_sns_redelivered_twice_sends_one_email_one_post(
 
 
 def list_parked(queue: str, subject: str) -> list[dict[str, Any]]:
-    """The parked records of this notification, left in the queue (visible again after)."""
+    """The parked records of the notification `subject` ("[STATE] alarm"), left in the queue.
+
+    The record holds the SNS event, whose Message is CloudWatch's JSON (not the subject the
+    notifier formats): matched by AlarmName and NewStateValue.
+    """
+    state, alarm = subject[1:].split("] ", 1)
     sqs, found, handles = boto3.client("sqs"), [], []
     for message in parked_messages(sqs, queue, wait_seconds=1):
         handles.append(message["ReceiptHandle"])
         record = json.loads(message["Body"])
-        if subject in json.dumps(record.get("requestPayload")):
-            found.append(record)
+        for sns_record in (record.get("requestPayload") or {}).get("Records", []):
+            alarm_message = json.loads(sns_record["Sns"]["Message"])
+            if (alarm_message["AlarmName"], alarm_message["NewStateValue"]) == (alarm, state):
+                found.append(record)
     for handle in handles:
         sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=0)
     return found
