@@ -17,7 +17,7 @@ import pytest
 from lbp_testing.stack import ROOT
 
 # Building blocks, not scenarios: used through the scenario modules.
-NOT_SCENARIOS = {"lambda-function", "private-bucket"}
+NOT_SCENARIOS = {"lambda-function", "private-bucket", "private-queue"}
 SCENARIO_MODULES = sorted(
     path
     for path in (ROOT / "modules").iterdir()
