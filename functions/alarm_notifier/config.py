@@ -66,5 +66,3 @@ def load_config(env: Mapping[str, str]) -> Config:
             "(SNS delivers at least once; without it a re-delivery notifies again)"
         )
     return config
-        delivery_table_name=optional(env, "DELIVERY_TABLE_NAME") or "",
-        delivery_record_seconds=integer(env, "DELIVERY_RECORD_DAYS", 15, maximum=365) * 86400,
