@@ -11,7 +11,10 @@ import pytest
 
 FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
 SETTINGS: dict[str, dict[str, str]] = {
-    "alarm_notifier": {"NOTIFICATION_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:t"},
+    "alarm_notifier": {
+        "NOTIFICATION_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:t",
+        "DELIVERY_TABLE_NAME": "deliveries",
+    },
     "ebs_snapshot_backup": {"BACKUP_NAME": "b", "RETENTION_DAYS": "3"},
     "ec2_scheduler": {
         "SCHEDULER_CONFIG": json.dumps(
