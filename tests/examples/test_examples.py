@@ -22,7 +22,7 @@ EXAMPLES = ROOT / "examples"
 SUITE = ROOT / "tests" / "examples" / "suite"
 FIXTURE_ZIP = ROOT / "modules" / "lambda-function" / "tests" / "fixtures" / "handler.zip"
 # Building blocks, not scenarios: used through the scenario modules.
-NOT_SCENARIOS = {"lambda-function", "private-bucket"}
+NOT_SCENARIOS = {"lambda-function", "private-bucket", "private-queue"}
 SCENARIO_MODULES = sorted(
     path.name
     for path in (ROOT / "modules").iterdir()
