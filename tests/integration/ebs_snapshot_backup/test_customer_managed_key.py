@@ -125,7 +125,8 @@ def test_the_daily_rule_backs_up_the_selected_volumes(
         to=T0 + timedelta(minutes=1), of=[scenario["schedule_rule_name"]]
     )
     assert fired_at(firings) == [T0]
-    [run] = wait_for_runs(scenario["log_group_name"], RUN, [T0], run_time)[T0]
+    # A cold start and the snapshots take minutes on a loaded machine (the function may run 180 s).
+    [run] = wait_for_runs(scenario["log_group_name"], RUN, [T0], run_time, timeout=300)[T0]
     assert run["summary"]["totals"]["failed"] == 0
     assert run["summary"]["totals"]["created"] == 2
     backed_up = {s["VolumeId"] for s in managed(scenario["managed_tag_value"])}
