@@ -105,7 +105,9 @@ def result_item(scenario: dict[str, Any], key: str) -> dict[str, Any] | None:
     return dict(item) if item else None
 
 
-def wait_for_result(scenario: dict[str, Any], key: str, timeout: float = 60) -> dict[str, Any]:
+def wait_for_result(scenario: dict[str, Any], key: str, timeout: float = 180) -> dict[str, Any]:
+    # The first uploads meet the renditions function's cold start (the Pillow layer): well over a
+    # minute when the machine also runs lint and other stacks.
     item = eventually(
         lambda: result_item(scenario, key), timeout=timeout, what=f"result item for {key}"
     )
