@@ -162,8 +162,9 @@ lint-checks:
 	@echo "==> terraform fmt -check"
 	@$(TERRAFORM) fmt -check -recursive -diff
 	@echo "==> terraform validate (root, every module, every example)"
+	@mkdir -p "$(LINT_TF_DATA)/plugin-cache"
 	@for dir in . $(MODULES) $(EXAMPLES); do \
-		export TF_DATA_DIR="$(LINT_TF_DATA)/$$(echo "$$dir" | tr / _)"; \
+		export TF_DATA_DIR="$(LINT_TF_DATA)/$$(echo "$$dir" | tr / _)" TF_PLUGIN_CACHE_DIR="$(LINT_TF_DATA)/plugin-cache"; \
 		$(TERRAFORM) -chdir=$$dir init -backend=false -input=false -no-color >/dev/null \
 		  || { echo "terraform init failed in $$dir"; exit 1; }; \
 		$(TERRAFORM) -chdir=$$dir validate -no-color >/dev/null \
