@@ -21,12 +21,16 @@ from scenario_client.polling import eventually
 Record = dict[str, Any]
 
 
-def log_records(log_group: str, message: str | None = None) -> list[Record]:
-    """Every JSON record the log group holds, oldest first (those with `message` only)."""
+def log_records(
+    log_group: str, message: str | None = None, since_ms: int | None = None
+) -> list[Record]:
+    """Every JSON record the log group holds (from `since_ms` on), oldest first (those with
+    `message` only)."""
     logs = boto3.client("logs")
     records: list[Record] = []
+    window = {} if since_ms is None else {"startTime": since_ms}
     try:
-        pages = logs.get_paginator("filter_log_events").paginate(logGroupName=log_group)
+        pages = logs.get_paginator("filter_log_events").paginate(logGroupName=log_group, **window)
         events = [event for page in pages for event in page["events"]]
     except ClientError as error:
         if error.response["Error"]["Code"] == "ResourceNotFoundException":

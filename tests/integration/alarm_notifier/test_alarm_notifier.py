@@ -23,6 +23,7 @@ import boto3
 import pytest
 import trustme
 
+from lbp_testing.logs import log_records
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
 from scenario_client.cloudwatch import query_protocol_client
@@ -198,24 +199,6 @@ def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
     return ses.outbox(aws_target, sender)
 
 
-def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
-    logs = boto3.client("logs")
-    found = []
-    kwargs: dict[str, Any] = {"logGroupName": log_group, "startTime": since_ms}
-    while True:
-        page = logs.filter_log_events(**kwargs)
-        for event in page["events"]:
-            try:
-                entry = json.loads(event["message"])
-            except json.JSONDecodeError:
-                continue
-            if isinstance(entry, dict) and entry.get("message") == message:
-                found.append(entry)
-        if not page.get("nextToken"):
-            return found
-        kwargs["nextToken"] = page["nextToken"]
-
-
 @pytest.mark.emulator_difference(
     ministack=(
         "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), "
@@ -240,7 +223,7 @@ def test_alarm_and_recovery_notify_by_email_and_webhook(
     )
 
     sent = eventually(
-        lambda: logged(scenario["log_group_name"], "notification sent", since),
+        lambda: log_records(scenario["log_group_name"], "notification sent", since),
         timeout=60,
         interval=1.0,
         what="the notifier's 'notification sent' log entry",
@@ -292,7 +275,7 @@ def test_a_message_that_is_not_an_alarm_is_dropped_with_its_reason(
     since = int(time.time() * 1000) - 5000
     boto3.client("sns").publish(TopicArn=scenario["alarm_topic_arn"], Message="hello, humans")
     [dropped] = eventually(
-        lambda: logged(
+        lambda: log_records(
             scenario["log_group_name"], "dropped message that is not an alarm notification", since
         ),
         timeout=60,

@@ -24,6 +24,7 @@ import pytest
 
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, key_policy, name_prefix_of, only_injected
+from lbp_testing.logs import log_records
 from lbp_testing.stack import DeployStack
 from scenario_client.cloudwatch import query_protocol_client
 from scenario_client.polling import eventually
@@ -94,24 +95,6 @@ def queue_url(scenario: dict[str, Any]) -> str:
     return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
 
 
-def logged(log_group: str, message: str, since_ms: int) -> list[dict[str, Any]]:
-    logs = boto3.client("logs")
-    found = []
-    kwargs: dict[str, Any] = {"logGroupName": log_group, "startTime": since_ms}
-    while True:
-        page = logs.filter_log_events(**kwargs)
-        for event in page["events"]:
-            try:
-                entry = json.loads(event["message"])
-            except json.JSONDecodeError:
-                continue
-            if isinstance(entry, dict) and entry.get("message") == message:
-                found.append(entry)
-        if not page.get("nextToken"):
-            return found
-        kwargs["nextToken"] = page["nextToken"]
-
-
 def test_topics_and_queue_use_the_key_and_its_policy_lets_only_this_accounts_alarms_in(
     scenario: dict[str, Any], key_arn: str
 ) -> None:
@@ -145,7 +128,7 @@ def test_an_alarm_travels_through_the_encrypted_topics(scenario: dict[str, Any])
         AlarmName=alarm_name, StateValue="ALARM", StateReason="Threshold Crossed: CMK test"
     )
     [entry] = eventually(
-        lambda: logged(scenario["log_group_name"], "notification sent", since),
+        lambda: log_records(scenario["log_group_name"], "notification sent", since),
         timeout=90,
         interval=1.0,
         what="the notifier's 'notification sent' log entry",
