@@ -8,15 +8,13 @@ tests/integration/examples.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from lbp_testing.stack import ROOT, terraform_binary
+from lbp_testing.stack import ROOT, offline_terraform
 
 EXAMPLES = ROOT / "examples"
 SUITE = ROOT / "tests" / "examples" / "suite"
@@ -42,18 +40,6 @@ def module_blocks(text: str) -> dict[str, str]:
 def usage_section(readme: str) -> str:
     match = re.search(r"^## Usage\n(.*?)(?=^## )", readme, re.MULTILINE | re.DOTALL)
     return match.group(1) if match else ""
-
-
-def terraform(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
-        "CHECKPOINT_DISABLE": "1",
-    }
-    env.pop("AWS_ENDPOINT_URL", None)  # mocked provider: never reach a target
-    return subprocess.run(
-        [terraform_binary(), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
-    )
 
 
 @pytest.fixture(scope="module")
@@ -88,11 +74,11 @@ def copy_example(case: str, destination: Path) -> Path:
 @pytest.mark.parametrize("case", CASES)
 def test_example_validates_and_plans(case: str, stand_in_build: Path, tmp_path: Path) -> None:
     example = copy_example(case, tmp_path)
-    init = terraform("init", "-backend=false", "-input=false", "-no-color", cwd=example)
+    init = offline_terraform("init", "-backend=false", "-input=false", "-no-color", cwd=example)
     assert init.returncode == 0, init.stdout + init.stderr
-    validate = terraform("validate", "-no-color", cwd=example)
+    validate = offline_terraform("validate", "-no-color", cwd=example)
     assert validate.returncode == 0, validate.stdout + validate.stderr
-    result = terraform(
+    result = offline_terraform(
         "test", "-no-color", f"-var=build_dir={stand_in_build}", cwd=example,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]

@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +24,20 @@ ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 def terraform_binary() -> str:
     path_file = ROOT / ".tools" / "terraform-path"
     return path_file.read_text().strip() if path_file.exists() else "terraform"
+
+
+def offline_terraform(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Terraform against a mocked or offline provider: the target AWS is never reached, whatever
+    the environment's AWS_ENDPOINT_URL says."""
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
+        "CHECKPOINT_DISABLE": "1",
+    }
+    env.pop("AWS_ENDPOINT_URL", None)
+    return subprocess.run(
+        [terraform_binary(), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
 
 
 def changed_attributes(change: Mapping[str, Any]) -> set[str]:

@@ -8,13 +8,11 @@ so no `make build` is needed.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
-from lbp_testing.stack import ROOT, copy_root, terraform_binary
+from lbp_testing.stack import ROOT, copy_root, offline_terraform
 
 SUITE = Path(__file__).parent / "root"
 FIXTURE_ZIP = ROOT / "modules" / "lambda-function" / "tests" / "fixtures" / "handler.zip"
@@ -39,22 +37,9 @@ def test_root_stack_suite_passes(tmp_path: Path) -> None:
     fake_build(tmp_path / "build")
     root = copy_root(tmp_path)
     shutil.copytree(SUITE, root / "tests")
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
-        "CHECKPOINT_DISABLE": "1",
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    binary = terraform_binary()
-    init = subprocess.run(
-        [binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    init = offline_terraform("init", "-backend=false", "-input=false", "-no-color", cwd=root)
     assert init.returncode == 0, init.stdout + init.stderr
-    result = subprocess.run(
-        [binary, f"-chdir={root}", "test", "-no-color"],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    result = offline_terraform("test", "-no-color", cwd=root)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " 0 failed" in result.stdout, result.stdout[-3000:]
 
@@ -81,25 +66,14 @@ def test_root_with_every_scenario_off_plans_nothing(tmp_path: Path) -> None:
     switches = SCENARIO_SWITCHES.findall((ROOT / "variables.tf").read_text())
     assert "enable_s3_object_index" in switches and "enable_hello" in switches
     (root / "off.auto.tfvars.json").write_text(json.dumps(dict.fromkeys(switches, False)))
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
-        "CHECKPOINT_DISABLE": "1",
-    }
-    env.pop("AWS_ENDPOINT_URL", None)
-    binary = terraform_binary()
     for args in (
         ["init", "-backend=false", "-input=false", "-no-color"],
         ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=off.plan"],
     ):
-        step = subprocess.run(
-            [binary, f"-chdir={root}", *args], capture_output=True, text=True, env=env, check=False
-        )
+        step = offline_terraform(*args, cwd=root)
         assert step.returncode == 0, step.stdout[-3000:] + step.stderr[-3000:]
-    show = subprocess.run(
-        [binary, f"-chdir={root}", "show", "-json", "off.plan"],
-        capture_output=True, text=True, env=env, check=True,
-    )  # fmt: skip
+    show = offline_terraform("show", "-json", "off.plan", cwd=root)
+    assert show.returncode == 0, show.stderr
     plan = json.loads(show.stdout)
     planned = [change["address"] for change in plan.get("resource_changes", [])]
     read = plan.get("prior_state", {}).get("values", {}).get("root_module", {}).get("resources", [])

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from lbp_testing.stack import ROOT, terraform_binary
+from lbp_testing.stack import ROOT, offline_terraform
 
 MODULES = sorted(path for path in (ROOT / "modules").iterdir() if (path / "main.tf").exists())
 
@@ -27,23 +26,9 @@ def test_every_module_has_a_suite() -> None:
 def test_module_suite_passes(module: Path) -> None:
     suite = suite_of(module)
     assert suite is not None, f"{module.name} has no terraform test suite"
-    env = {
-        **os.environ,
-        "TF_CLI_CONFIG_FILE": str(ROOT / ".tools" / "terraform.rc"),
-        "CHECKPOINT_DISABLE": "1",
-    }
-    # Mocked providers must not reach the target AWS, whatever the environment says.
-    env.pop("AWS_ENDPOINT_URL", None)
-    binary = terraform_binary()
-    init = subprocess.run(
-        [binary, f"-chdir={module}", "init", "-backend=false", "-input=false", "-no-color"],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    init = offline_terraform("init", "-backend=false", "-input=false", "-no-color", cwd=module)
     assert init.returncode == 0, init.stdout + init.stderr
-    result = subprocess.run(
-        [binary, f"-chdir={module}", "test", "-no-color",
-         f"-test-directory={os.path.relpath(suite, module)}"],
-        capture_output=True, text=True, env=env, check=False,
-    )  # fmt: skip
+    test_directory = os.path.relpath(suite, module)
+    result = offline_terraform("test", "-no-color", f"-test-directory={test_directory}", cwd=module)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
     assert " 0 failed" in result.stdout, result.stdout[-3000:]
