@@ -3,8 +3,8 @@
 `make test` runs `-n 3 --dist loadgroup`. Every test file is one unit of work (its module-scoped
 stack is deployed once, on one worker), except the files that mark their tests
 `pytest.mark.xdist_group("<name>")` (as `pytestmark`): files of one group go to one worker, one
-after the other. The time-driven scenarios use the group "clock" because they move the local AWS's
-global schedule clock. A free worker takes the longest unit left, as measured by the last run
+after the other (no file needs that today: the time-driven files each move a clock scope of their
+own, lbp_testing.clock). A free worker takes the longest unit left, as measured by the last run
 (pytest's cache). See lbp_testing.xdist_groups for why the scheduler is our own.
 """
 

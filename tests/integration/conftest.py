@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from lbp_testing.clock import CLOCK_GROUP, NO_CLOCK, ScheduleClock, is_project_local_aws
+from lbp_testing.clock import NO_CLOCK, ScheduleClock, is_project_local_aws
 from lbp_testing.differences import DIFFERENCE, expected_failure
 from lbp_testing.stack import DeployStack, Stack, Teardown, scenario_switches, unique_prefix
 from scenario_client.clock import clock_from_environment
@@ -69,14 +69,25 @@ def _stacks_of_the_module(
 
 
 @pytest.fixture(scope="session")
+def clock_scopes() -> dict[str, str]:
+    """Test module (node id) -> its schedule clock's scope, until its stack takes it as prefix."""
+    return {}
+
+
+@pytest.fixture(scope="session")
 def deploy_stack(
-    aws_target: AwsTarget, stack_teardown: Teardown, tmp_path_factory: pytest.TempPathFactory
+    aws_target: AwsTarget,
+    stack_teardown: Teardown,
+    clock_scopes: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[DeployStack]:
     """deploy_stack(["s3_object_index"], **variables): the root stack with those scenarios on.
 
     A stack lives as long as the test module that deployed it: when the module is done it is
     destroyed in the background (the next module's stack applies meanwhile). The session waits
-    for every destroy at its end and fails if one failed.
+    for every destroy at its end and fails if one failed. In a module with a schedule_clock,
+    the first stack takes the clock's scope as its name prefix: its schedules and rules are the
+    ones that clock drives.
     """
 
     def deploy(scenarios: list[str], **variables: Any) -> Stack:
@@ -87,7 +98,7 @@ def deploy_stack(
         stack = Stack(
             tmp_path_factory.mktemp("-".join(scenarios) or "none"),
             {
-                "name_prefix": unique_prefix(),
+                "name_prefix": clock_scopes.pop(str(stack_teardown.owner), None) or unique_prefix(),
                 "force_destroy": True,
                 "region": aws_target.region,
                 **switches,
@@ -112,20 +123,21 @@ def root_stack(deploy_stack: DeployStack) -> Stack:
 
 @pytest.fixture(scope="module")
 def schedule_clock(
-    aws_target: AwsTarget, request: pytest.FixtureRequest
+    aws_target: AwsTarget, clock_scopes: dict[str, str], request: pytest.FixtureRequest
 ) -> Iterator[ScheduleClock]:
-    """The local AWS's schedule clock, frozen for the module and back on real time after it.
+    """The module's own schedule clock, frozen for the module and dropped after it.
+
+    A clock scope (tools/localaws_time, localaws_time.scopes): it drives only the schedules and
+    rules whose names start with the module's stack prefix, so modules that move their clocks
+    run side by side, each with its own time. Request it before deploying the stack: the
+    module's first stack is deployed with that prefix, and its schedules never fire on real
+    time while the module runs.
 
     On a target without a clock (a real account, a plain LocalStack) the module is skipped with
     "target has no controllable clock"; on this project's local AWS a missing clock fails.
-    Request it before deploying the stack, so the stack's schedules never fire on real time
-    while the module runs.
     """
-    marks = [m.args[0] for m in request.node.iter_markers("xdist_group") if m.args]
-    if CLOCK_GROUP not in marks:
-        pytest.fail(f'{request.node.nodeid} moves the global clock: mark it xdist_group("clock")')
-    clock = clock_from_environment()
-    if clock is None or not clock.available():
+    found = clock_from_environment()
+    if found is None or not found.available():
         if is_project_local_aws():
             pytest.fail(
                 f"the local AWS at {aws_target.endpoint_url} has no schedule clock "
@@ -133,8 +145,12 @@ def schedule_clock(
                 "it to make the schedules fire"
             )
         pytest.skip(NO_CLOCK)
+    scope = unique_prefix()
+    clock = found.scoped(scope)
     clock.set(clock.now(), freeze=True)
+    clock_scopes[request.node.nodeid] = scope
     try:
         yield ScheduleClock(clock)
     finally:
+        clock_scopes.pop(request.node.nodeid, None)
         clock.reset()

@@ -2,8 +2,10 @@
 
 The clock (tools/localaws_time, client in scenario_client.clock) decides when EventBridge
 Scheduler schedules and EventBridge schedule rules fire, and the times written into their events.
-It is global to the local AWS: tests that move it run one at a time (xdist group "clock") and put
-it back to real time when they are done.
+Each test module that moves it gets a clock scope of its own (the schedule_clock fixture): a clock
+for the schedules and rules whose names start with its stack's prefix, dropped when the module is
+done. So modules that move their clocks run side by side; the main clock (`make clock`, the demo)
+drives everything else.
 
 A real account has no such clock: time-driven tests skip there with NO_CLOCK. This project's own
 local AWS must have it: there a missing clock endpoint is a failure (the extension is off or
@@ -27,7 +29,6 @@ MINISTACK_HAS_NO_CLOCK = (
     "no schedule clock: GET /_lbp/clock is this project's LocalStack extension; MiniStack fires "
     "EventBridge Scheduler schedules on real time only, so past/future instants cannot be reached"
 )
-CLOCK_GROUP = "clock"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -87,6 +88,10 @@ class ScheduleClock:
         set(). Every firing of ours must have been delivered.
         """
         names = set(of)
+        scope = self.clock.scope
+        outside = sorted(name for name in names if scope is not None and not name.startswith(scope))
+        if outside:
+            raise AssertionError(f"{outside} are not driven by this clock (scope {scope!r})")
         firings = self.clock.advance(seconds, to=to, only=sorted(names))
         times = [f.scheduled_time for f in firings]
         if times != sorted(times):

@@ -30,8 +30,6 @@ from lbp_testing.logs import wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
-pytestmark = pytest.mark.xdist_group("clock")
-
 REGION = "eu-west-3"  # a region no other test backs up
 T0 = datetime(2033, 5, 10, 3, 0, tzinfo=UTC)
 RUN = "backup run finished"  # the function's summary log line

@@ -39,7 +39,6 @@ MANAGED = "ebs-backup:managed-by"
 RUN = "backup run finished"  # the function's summary log line (a failed run logs another)
 
 pytestmark = [
-    pytest.mark.xdist_group("clock"),
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
 ]
 

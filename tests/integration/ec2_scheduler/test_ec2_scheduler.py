@@ -30,7 +30,6 @@ from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
 
 pytestmark = [
-    pytest.mark.xdist_group("clock"),
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
 ]
 

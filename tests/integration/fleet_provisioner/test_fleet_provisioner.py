@@ -31,7 +31,6 @@ from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
 pytestmark = [
-    pytest.mark.xdist_group("clock"),
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
 ]
 

@@ -46,8 +46,6 @@ from scenario_client.target import AwsTarget
 
 from .conftest import volume
 
-pytestmark = pytest.mark.xdist_group("clock")
-
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 BERLIN = "Europe/Berlin"
 OFFICE = {

@@ -31,8 +31,6 @@ from lbp_testing.logs import wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
-pytestmark = pytest.mark.xdist_group("clock")
-
 RUN = "scheduled run done"  # the function's summary log line
 NOON = datetime(2029, 6, 14, 12, 0, tzinfo=UTC)
 SCAN = ("dynamodb:Scan",)

@@ -29,7 +29,6 @@ from scenario_client import ses
 from scenario_client.target import AwsTarget
 
 pytestmark = [
-    pytest.mark.xdist_group("clock"),
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
 ]
 

@@ -24,7 +24,6 @@ from .conftest import receive_all, utc
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.xdist_group("clock"),
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
 ]
 

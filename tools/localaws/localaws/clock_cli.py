@@ -45,6 +45,11 @@ def add_parser(
     clock = commands.add_parser(
         "clock", parents=[common], help="read, set or advance the schedule clock"
     )
+    clock.add_argument(
+        "--scope",
+        help="the clock of the schedules/rules whose names start with this prefix only "
+        "(created on its first set/advance, dropped by reset)",
+    )
     actions = clock.add_subparsers(dest="action")
     actions.add_parser("show", help="the clock's time and mode (default)")
     setter = actions.add_parser("set", help="move the clock without firing anything")
@@ -67,7 +72,7 @@ def run(endpoint_url: str, args: argparse.Namespace) -> int:
     # The HTTP client lives with the test helpers; it needs nothing beyond the standard library.
     from scenario_client.clock import Clock, ClockError  # noqa: PLC0415
 
-    clock = Clock(endpoint_url)
+    clock = Clock(endpoint_url, getattr(args, "scope", None))
     action = args.action or "show"
     try:
         if not clock.available():

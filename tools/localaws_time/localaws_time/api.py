@@ -5,6 +5,10 @@ POST /_lbp/clock           {"set": "<ISO with offset>", "freeze": bool} | {"rese
 POST /_lbp/clock/advance   {"seconds": n} | {"to": "<ISO with offset>"}, optional "only": [...]
                            -> {"now": ..., "firings": [...]}, once every firing was delivered
 GET  /_lbp/clock/upcoming  -> {"now": ..., "upcoming": [{"key": arn, "at": ISO}]} (next day)
+
+Each takes a scope (`"scope": "<prefix>"` in a POST body, `?scope=<prefix>` on a GET): the clock
+of the schedules and rules whose names start with the prefix (localaws_time.scopes); the answer
+then carries `"scope"`. Without one: the main clock.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ import datetime as dt
 import json
 import logging
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from .clock import format_instant, parse_instant
 from .engine import Engine
+from .scopes import ScopeError, Scopes, check_scope
 
 LOG = logging.getLogger(__name__)
 CLOCK_PATH = "/_lbp/clock"
@@ -49,35 +55,66 @@ def _instant(body: dict[str, Any], key: str) -> dt.datetime:
         raise BadRequestError(str(error)) from error
 
 
-def handle(engine: Engine, method: str, path: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+def handle(
+    scopes: Scopes,
+    method: str,
+    path: str,
+    raw: bytes,
+    query: Mapping[str, str] | None = None,
+) -> tuple[int, dict[str, Any]]:
     """(HTTP status, JSON body) for one request; errors are 400 with {"error": ...}."""
     try:
-        return 200, _dispatch(engine, method.upper(), path.rstrip("/"), raw)
-    except BadRequestError as error:
+        return 200, _dispatch(scopes, method.upper(), path.rstrip("/"), raw, query or {})
+    except (BadRequestError, ScopeError) as error:
         LOG.warning("lbp-time: bad clock request %s %s: %s", method, path, error)
         return 400, {"error": str(error)}
 
 
-def _dispatch(engine: Engine, method: str, path: str, raw: bytes) -> dict[str, Any]:
+def _scope(container: Mapping[str, Any]) -> str | None:
+    return None if container.get("scope") is None else check_scope(container["scope"])
+
+
+def _scoped(answer: dict[str, Any], scope: str | None) -> dict[str, Any]:
+    return answer if scope is None else {**answer, "scope": scope}
+
+
+def _engine(scopes: Scopes, scope: str | None) -> Engine:
+    engine = scopes.engine(scope, create=True)
+    assert engine is not None  # created
+    return engine
+
+
+def _dispatch(
+    scopes: Scopes, method: str, path: str, raw: bytes, query: Mapping[str, str]
+) -> dict[str, Any]:
     if path == CLOCK_PATH and method == "GET":
-        return engine.clock.read().to_json()
+        scope = _scope(query)
+        return _scoped(scopes.reading(scope).to_json(), scope)
     if path == CLOCK_PATH and method == "POST":
-        return _set(engine, _body(raw))
+        body = _body(raw)
+        scope = _scope(body)
+        return _scoped(_set(scopes, scope, body), scope)
     if path == f"{CLOCK_PATH}/advance" and method == "POST":
-        return _advance(engine, _body(raw))
+        body = _body(raw)
+        scope = _scope(body)
+        return _scoped(_advance(_engine(scopes, scope), body), scope)
     if path == f"{CLOCK_PATH}/upcoming" and method == "GET":
-        now = engine.clock.now()
-        upcoming = engine.upcoming(now + dt.timedelta(days=1))
-        return {
+        scope = _scope(query)
+        now = scopes.reading(scope).now
+        upcoming = scopes.upcoming(scope, dt.timedelta(days=1))
+        answer = {
             "now": format_instant(now),
             "upcoming": [{"key": key, "at": format_instant(at)} for key, at in upcoming],
         }
+        return _scoped(answer, scope)
     raise BadRequestError(f"no such clock operation: {method} {path}")
 
 
-def _set(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
+def _set(scopes: Scopes, scope: str | None, body: dict[str, Any]) -> dict[str, Any]:
     if body.get("reset") is True and "set" not in body:
-        return engine.reset().to_json()
+        if scope is not None:
+            return scopes.drop(scope).to_json()
+        return scopes.main.reset().to_json()
     if "set" not in body:
         raise BadRequestError(
             'POST /_lbp/clock takes {"set": ISO, "freeze": bool} or {"reset": true}'
@@ -85,7 +122,8 @@ def _set(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:
     freeze = body.get("freeze", True)
     if not isinstance(freeze, bool):
         raise BadRequestError("'freeze' must be true or false")
-    return engine.set(_instant(body, "set"), freeze=freeze).to_json()
+    at = _instant(body, "set")
+    return _engine(scopes, scope).set(at, freeze=freeze).to_json()
 
 
 def _advance(engine: Engine, body: dict[str, Any]) -> dict[str, Any]:

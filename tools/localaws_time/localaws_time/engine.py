@@ -84,9 +84,14 @@ class Source(Protocol):
         ...
 
 
+def own_name(source: Source) -> str:
+    """The schedule's or rule's name, without its group or bus."""
+    return source.name.rsplit("/", 1)[-1]
+
+
 def selected(source: Source, only: Sequence[str]) -> bool:
-    own_name = source.name.rsplit("/", 1)[-1]
-    return any(item == source.key or own_name.startswith(item) for item in only)
+    name = own_name(source)
+    return any(item == source.key or name.startswith(item) for item in only)
 
 
 @dataclass
@@ -165,10 +170,40 @@ class Engine:
         firings = self._run_until(to, move_clock=True, only=only)
         return self.clock.move_to(to), firings
 
-    def tick(self) -> list[Firing]:
-        """Fires what real time (or real time plus an offset) has made due."""
+    def tick(self, sources: Iterable[Source] | None = None, *, wait: bool = True) -> list[Firing]:
+        """Fires what real time (or real time plus an offset) has made due.
+
+        ``sources``: the catalog as just read, when the caller already has it. ``wait=False``:
+        skip this tick when a request holds the engine (its advance fires what is due).
+        """
+        if not self._lock.acquire(blocking=wait):
+            return []
+        try:
+            return self._run_until(self.clock.now(), move_clock=False, sources=sources)
+        finally:
+            self._lock.release()
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held by every operation on the engine's sources and clock."""
+        return self._lock
+
+    # ------------------------------------------------------------------ hand-over (scopes)
+
+    def release(self, wanted: Callable[[Source], bool]) -> dict[str, _Tracked]:
+        """Stops tracking the wanted sources and hands their state (anchor, watermark) over."""
         with self._lock:
-            return self._run_until(self.clock.now(), move_clock=False)
+            self._sync(self.clock.now())
+            keys = [key for key, tracked in self._tracked.items() if wanted(tracked.source)]
+            return {key: self._tracked.pop(key) for key in keys}
+
+    def adopt(self, tracked: dict[str, _Tracked]) -> None:
+        """Tracks sources released by another engine, from this clock's now (as after set)."""
+        with self._lock:
+            now = self.clock.now()
+            for item in tracked.values():
+                item.watermark = now
+            self._tracked.update(tracked)
 
     # ------------------------------------------------------------------ ticker thread
 
@@ -193,10 +228,15 @@ class Engine:
     # ------------------------------------------------------------------ internals
 
     def _run_until(
-        self, until: dt.datetime, *, move_clock: bool, only: Sequence[str] | None = None
+        self,
+        until: dt.datetime,
+        *,
+        move_clock: bool,
+        only: Sequence[str] | None = None,
+        sources: Iterable[Source] | None = None,
     ) -> list[Firing]:
         firings: list[Firing] = []
-        self._sync(self.clock.now())
+        self._sync(self.clock.now(), sources)
         while (due := self._earliest_due(until, only)) is not None:
             instant, tracked = due
             if move_clock:
@@ -229,10 +269,10 @@ class Engine:
                 best = (instant, tracked)
         return best
 
-    def _sync(self, now: dt.datetime) -> None:
-        """Picks up new, changed and deleted sources from the stores."""
+    def _sync(self, now: dt.datetime, sources: Iterable[Source] | None = None) -> None:
+        """Picks up new, changed and deleted sources from the stores (or ``sources``)."""
         seen: set[str] = set()
-        for source in self.catalog():
+        for source in self.catalog() if sources is None else sources:
             seen.add(source.key)
             tracked = self._tracked.get(source.key)
             if tracked is not None and tracked.fingerprint == source.fingerprint:

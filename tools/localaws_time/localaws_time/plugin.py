@@ -16,12 +16,11 @@ from localstack.runtime import hooks
 from localstack.services.edge import ROUTER
 
 from . import api
-from .clock import Clock
-from .engine import Engine
+from .scopes import Scopes
 
 LOG = logging.getLogger(__name__)
 ENV_SWITCH = "LBP_TIME"
-_engine: Engine | None = None
+_scopes: Scopes | None = None
 
 
 def enabled(environ: dict[str, str] | None = None) -> bool:
@@ -32,19 +31,20 @@ def enabled(environ: dict[str, str] | None = None) -> bool:
 
 
 def _route(request: Request, **_: Any) -> Response:
-    assert _engine is not None
-    status, body = api.handle(_engine, request.method, request.path, request.get_data())
+    assert _scopes is not None
+    query = {key: request.args[key] for key in request.args}
+    status, body = api.handle(_scopes, request.method, request.path, request.get_data(), query)
     return Response.for_json(body, status=status)
 
 
 @hooks.on_infra_start(should_load=enabled)  # type: ignore[untyped-decorator]
 def start_schedule_clock() -> None:
-    global _engine  # noqa: PLW0603 — one engine per LocalStack process
+    global _scopes  # noqa: PLW0603 — one set of clocks per LocalStack process
     from . import localstack_adapter  # noqa: PLC0415 — loads the events and scheduler stores
 
     localstack_adapter.silence_events_job_scheduler()
-    _engine = Engine(Clock(), localstack_adapter.catalog)
+    _scopes = Scopes(localstack_adapter.catalog)
     for path in (api.CLOCK_PATH, f"{api.CLOCK_PATH}/advance", f"{api.CLOCK_PATH}/upcoming"):
         ROUTER.add(path, _route, methods=["GET", "POST"])
-    _engine.start()
+    _scopes.start()
     LOG.info("lbp-time: schedule clock on %s (set %s=off to disable)", api.CLOCK_PATH, ENV_SWITCH)

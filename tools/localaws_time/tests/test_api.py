@@ -5,26 +5,25 @@ import json
 import pytest
 
 from localaws_time import api
-from localaws_time.clock import Clock
-from localaws_time.engine import Engine
+from localaws_time.scopes import Scopes
 
 
 @pytest.fixture
-def engine() -> Engine:
-    return Engine(Clock(), list, log=lambda _: None)
+def engine() -> Scopes:
+    return Scopes(list, log=lambda _: None)
 
 
-def call(engine: Engine, method: str, path: str, body: object = None) -> tuple[int, dict]:  # type: ignore[type-arg]
+def call(engine: Scopes, method: str, path: str, body: object = None) -> tuple[int, dict]:  # type: ignore[type-arg]
     raw = b"" if body is None else json.dumps(body).encode()
     return api.handle(engine, method, path, raw)
 
 
-def test_get_reads_real_time(engine: Engine) -> None:
+def test_get_reads_real_time(engine: Scopes) -> None:
     status, body = call(engine, "GET", "/_lbp/clock")
     assert status == 200 and body["mode"] == "real" and body["now"].endswith("Z")
 
 
-def test_set_freeze_advance_reset(engine: Engine) -> None:
+def test_set_freeze_advance_reset(engine: Scopes) -> None:
     status, body = call(
         engine, "POST", "/_lbp/clock", {"set": "2027-02-28T11:59:00+13:00", "freeze": True}
     )
@@ -37,7 +36,7 @@ def test_set_freeze_advance_reset(engine: Engine) -> None:
     assert body["mode"] == "real"
 
 
-def test_set_without_freeze_is_an_offset(engine: Engine) -> None:
+def test_set_without_freeze_is_an_offset(engine: Scopes) -> None:
     _, body = call(engine, "POST", "/_lbp/clock", {"set": "2030-01-01T00:00:00Z", "freeze": False})
     assert body["mode"] == "offset"
 
@@ -60,22 +59,22 @@ def test_set_without_freeze_is_an_offset(engine: Engine) -> None:
     ],
 )
 def test_bad_requests_are_400_with_the_reason(
-    engine: Engine, path: str, body: object, message: str
+    engine: Scopes, path: str, body: object, message: str
 ) -> None:
     status, reply = call(engine, "POST", path, body)
     assert status == 400 and message in reply["error"]
 
 
-def test_body_must_be_a_json_object(engine: Engine) -> None:
+def test_body_must_be_a_json_object(engine: Scopes) -> None:
     assert api.handle(engine, "POST", "/_lbp/clock", b"[1]")[0] == 400
     assert api.handle(engine, "POST", "/_lbp/clock", b"{nope")[0] == 400
 
 
-def test_advance_zero_seconds_in_real_time(engine: Engine) -> None:
+def test_advance_zero_seconds_in_real_time(engine: Scopes) -> None:
     status, body = call(engine, "POST", "/_lbp/clock/advance", {"seconds": 0})
     assert status == 200 and body["firings"] == []
 
 
-def test_upcoming(engine: Engine) -> None:
+def test_upcoming(engine: Scopes) -> None:
     status, body = call(engine, "GET", "/_lbp/clock/upcoming")
     assert status == 200 and body["upcoming"] == []

@@ -4,6 +4,11 @@
 EventBridge Scheduler schedules and EventBridge schedule rules fire and the times written into
 their events; everything else on the local AWS stays on real time. Only this project's local AWS
 answers these paths: `available()` says whether the endpoint does.
+
+`Clock(endpoint, scope="it1a2b3c")` is the clock of the schedules and rules whose names start
+with that prefix only (a scope: created on its first set/advance, on real time; `reset()` hands
+them back to the main clock), so tests of stacks with different name prefixes can move their
+clocks at the same time.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 CLOCK_PATH = "/_lbp/clock"
 
@@ -63,10 +68,15 @@ def format_instant(value: datetime) -> str:
 
 
 class Clock:
-    def __init__(self, endpoint_url: str) -> None:
+    def __init__(self, endpoint_url: str, scope: str | None = None) -> None:
         if urlsplit(endpoint_url).scheme not in {"http", "https"}:
             raise ValueError(f"the clock needs an http(s) endpoint, not {endpoint_url!r}")
         self.endpoint_url = endpoint_url.rstrip("/")
+        self.scope = scope
+
+    def scoped(self, scope: str) -> Clock:
+        """The clock of the schedules and rules whose own names start with ``scope``."""
+        return Clock(self.endpoint_url, scope)
 
     def now(self) -> datetime:
         return parse_instant(self._call("GET", CLOCK_PATH)["now"])
@@ -124,6 +134,10 @@ class Clock:
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 60
     ) -> Any:
+        if self.scope is not None and body is not None:
+            body = {**body, "scope": self.scope}
+        elif self.scope is not None:
+            path = f"{path}?{urlencode({'scope': self.scope})}"
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(  # noqa: S310 — scheme checked in __init__
             self.endpoint_url + path,
