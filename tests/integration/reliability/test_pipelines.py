@@ -1,12 +1,15 @@
-"""Reliability of scenarios 2 (S3 → index) and 5 (Kinesis → CSV) under load, faults, duplicates.
+"""Reliability of scenarios 2 (S3 → index) and 5 (S3 and Kinesis → CSV): load, faults, duplicates.
 
-One stack with both scenarios (one deploy keeps the make test subset cheap). The indexer runs
-with 0 async retries, so a failed event reaches the on-failure queue at once (the module's
-default is 2, with AWS's 1 and 2 minute back-offs); the stream has 4 shards.
+One stack with both scenarios (one deploy keeps the make test subset cheap). The indexer and
+the S3 converter run with 0 async retries, so a failed event reaches the on-failure queue at once
+(the module's default is 2, with AWS's 1 and 2 minute back-offs); the stream has 4 shards; the
+S3 converter's timeout is 2 s (HUGE_OBJECT_TIMEOUT) until its case raises it.
 
 Faults come from outside the handlers: the index table is deleted mid-run (a missing resource)
-and recreated by `terraform apply`. Re-delivery uses the real S3 events captured by the
-on-failure destination, invoked asynchronously like S3 does, twice, in reverse order.
+and recreated by `terraform apply`; the indexer is throttled to 0 (reserved concurrency); a
+huge object meets the converter's short timeout, raised afterwards by `terraform apply`.
+Re-delivery uses the real S3 events captured by the on-failure destination, invoked
+asynchronously like S3 does, twice, in reverse order.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ AWKWARD = [
     "tab\there.txt",
     "~tilde/(paren)[x].bin",
 ]
+# The S3 converter's timeout in this stack: far too short for the huge object of the timeout
+# case (the fault), which then raises it to the module's default with `terraform apply`.
+HUGE_OBJECT_TIMEOUT = 2
+HUGE_OBJECT_RECORDS = 600_000
 POOL = Config(max_pool_connections=32, retries={"max_attempts": 8, "mode": "standard"})
 
 
@@ -56,7 +63,7 @@ def stack(deploy_stack: DeployStack) -> Stack:
         ["s3_object_index", "json_to_csv"],
         s3_object_index={"functions": {"indexer": {"maximum_retry_attempts": 0}}},
         json_to_csv={
-            "functions": {"s3": {"maximum_retry_attempts": 0}},
+            "functions": {"s3": {"maximum_retry_attempts": 0, "timeout": HUGE_OBJECT_TIMEOUT}},
             "stream": {
                 "batch_size": 500,
                 "maximum_batching_window_in_seconds": 1,
@@ -536,3 +543,173 @@ def test_kinesis_batch_redelivered_or_bisected_keeps_each_record_once(
     assert after == before, "every record of the shard still exactly once"
     bisected = key.replace(records[0]["SequenceNumber"], records[mid]["SequenceNumber"])
     assert keys_after - keys_before == {bisected}
+
+
+# ------------------------------------------------ scenario 2: the indexer throttled to zero
+def test_s3_indexer_throttled_parks_events_then_redrive_indexes_each_once(
+    stack: Stack, ledger: list[CaseResult]
+) -> None:
+    """The indexer throttled (reserved concurrency 0, put from outside as an operator's
+    emergency brake would be): every S3 event is refused by Lambda and parked in the on-failure
+    queue (condition ZeroReservedConcurrency, no invocation, so no index row) → the throttle
+    lifted → the documented redrive CLI → the index equals the listing, each key indexed once."""
+    out = stack.outputs["s3_object_index"]
+    bucket, table, function = out["bucket_name"], out["table_name"], out["indexer_function_name"]
+    lam, logs = boto3.client("lambda"), boto3.client("logs")
+    queue = queue_url_for(boto3.client("sqs"), out["on_failure_queue_url"])
+    drain_parked(queue)
+    prefix, count = f"throttled-{secrets.token_hex(3)}/", max(5, volume(200))
+    keys = [f"{prefix}{AWKWARD[n % len(AWKWARD)]}.{n}" for n in range(count)]
+    s3 = boto3.client("s3", config=POOL)
+    result = CaseResult("2 s3-object-index", "fault: indexer throttled to 0, redrive", count)
+    parked: dict[str, dict[str, Any]] = {}
+
+    def all_parked() -> bool:
+        parked.update(peek_parked(queue))
+        return len({k for r in parked.values() for k in payload_keys(r)} & set(keys)) >= count
+
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        lam.put_function_concurrency(FunctionName=function, ReservedConcurrentExecutions=0)
+        try:
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(lambda k: s3.put_object(Bucket=bucket, Key=k, Body=k.encode()), keys))
+            all_in = wait_until(all_parked, timeout=deadline(120), interval=1)
+            rows_while_throttled = index_rows(table, bucket, prefix)
+        finally:
+            lam.delete_function_concurrency(FunctionName=function)
+        redrive_started = int(time.time() * 1000)
+        cli = subprocess.run(
+            [sys.executable, "-m", "reliability", "redrive", "--queue-url", queue],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        live = listing(bucket, prefix)
+        wait_until(
+            lambda: not wrong_keys(index_rows(table, bucket, prefix), live, set()), deadline(180)
+        )
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    parked_keys = Counter(k for r in parked.values() for k in payload_keys(r))
+    wrong = wrong_keys(index_rows(table, bucket, prefix), live, set())
+    summaries: list[dict[str, Any]] = []
+
+    def all_logged() -> bool:
+        summaries[:] = [s for _, s in index_summaries(logs, function, redrive_started)]
+        return len(summaries) >= len(parked)
+
+    wait_until(all_logged, deadline(60))
+    indexed = sum(s.get("indexed", 0) for s in summaries)
+    conditions = {r["requestContext"]["condition"] for r in parked.values()}
+    result.parked = len(set(parked_keys) & set(keys))
+    result.outputs = count - len(wrong)
+    result.redriven = result.outputs if "redriven" in cli.stdout else 0
+    result.lost = len(wrong)
+    result.duplicated = max(0, indexed - count) + sum(n - 1 for n in parked_keys.values() if n > 1)
+    result.notes.append(f"parked {sorted(conditions)}; {cli.stdout.strip().splitlines()[0]}")
+    ledger.append(result)
+    assert all_in, f"{result.parked} of {count} events parked"
+    assert conditions == {"ZeroReservedConcurrency"}
+    assert not rows_while_throttled, "a throttled event wrote an index row"
+    assert result.lost == 0, sorted(wrong)[:10]
+    assert result.duplicated == 0
+    time.sleep(2)
+    assert not peek_parked(queue), "a redriven event was parked again"
+
+
+# ---------------------------------------- scenario 5: a function timing out on a huge object
+def reapply(stack: Stack, **variables: Any) -> None:
+    """`terraform apply` of the stack with some of its variables changed (an operator's fix)."""
+    tfvars = stack.workdir / "test.auto.tfvars.json"
+    tfvars.write_text(json.dumps(json.loads(tfvars.read_text()) | variables))
+    stack.apply()
+
+
+def output_keys(bucket: str, prefix: str, marker: str) -> list[str]:
+    return [
+        obj["Key"]
+        for page in boto3.client("s3")
+        .get_paginator("list_objects_v2")
+        .paginate(Bucket=bucket, Prefix=prefix)
+        for obj in page.get("Contents", [])
+        if marker in obj["Key"]
+    ]
+
+
+def read(bucket: str, keys: list[str]) -> dict[str, bytes]:
+    s3 = boto3.client("s3")
+    return {key: s3.get_object(Bucket=bucket, Key=key)["Body"].read() for key in keys}
+
+
+def test_converter_timing_out_on_a_huge_object_parks_it_whole_then_redrive_converts_once(
+    stack: Stack, ledger: list[CaseResult]
+) -> None:
+    """A JSON Lines object of 600,000 records (a few poison) meets the S3 converter's 2 s
+    timeout: the invocation times out mid-stream → parked (0 retries here) with the timeout as
+    its reason, and neither a CSV nor a quarantine object exists (both are multipart uploads
+    completed only at the end; the bucket's lifecycle aborts the leftovers) → the timeout raised
+    to the module's default by `terraform apply` → the redrive CLI → one CSV with every good
+    record once, one quarantine with every poison record once."""
+    out = stack.outputs["json_to_csv"]
+    bucket, output_bucket, prefixes = out["bucket_name"], out["output_bucket_name"], out["prefixes"]
+    queue = queue_url_for(boto3.client("sqs"), out["s3_failures_queue_url"])
+    drain_parked(queue)
+    marker = f"huge-{secrets.token_hex(3)}"
+    key = f"{out['input_prefix']}{marker}.jsonl"
+    lines, poison = [], set()
+    for n in range(HUGE_OBJECT_RECORDS):
+        if n % 50_000 == 7:
+            lines.append(f'{{"id": "{marker}-p{n}", broken')
+            poison.add(n)
+        else:
+            lines.append(json.dumps({"id": f"{marker}-{n:07}", "n": n, "text": "x" * 40}))
+    body = ("\n".join(lines) + "\n").encode()
+    result = CaseResult("5 json-to-csv", "fault: timeout on a huge object, redrive", inputs=1)
+    parked: dict[str, dict[str, Any]] = {}
+    start = time.monotonic()
+    with PeakMemory() as memory:
+        boto3.client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+
+        def is_parked() -> bool:
+            parked.update(peek_parked(queue))
+            return any(key in payload_keys(r) for r in parked.values())
+
+        assert wait_until(is_parked, timeout=deadline(120), interval=2), "the timeout not parked"
+        csv_while_parked = output_keys(output_bucket, prefixes["csv"], marker)
+        quarantine_while_parked = output_keys(output_bucket, prefixes["quarantine"], marker)
+        tfvars = json.loads((stack.workdir / "test.auto.tfvars.json").read_text())
+        scenario_5 = tfvars["json_to_csv"]
+        del scenario_5["functions"]["s3"]["timeout"]  # back to the module's default (300 s)
+        reapply(stack, json_to_csv=scenario_5)
+        cli = subprocess.run(
+            [sys.executable, "-m", "reliability", "redrive", "--queue-url", queue],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        wait_until(
+            lambda: bool(output_keys(output_bucket, prefixes["csv"], marker)), deadline(180), 3
+        )
+        result.seconds = time.monotonic() - start
+    result.peak_rss_mb = memory.peak_mb
+    [record] = [r for r in parked.values() if key in payload_keys(r)]
+    reason = json.dumps(record.get("responsePayload"))
+    csvs = read(output_bucket, output_keys(output_bucket, prefixes["csv"], marker))
+    quarantines = read(output_bucket, output_keys(output_bucket, prefixes["quarantine"], marker))
+    rows: Counter[str] = Counter()
+    for csv_body in csvs.values():
+        rows.update(r["id"] for r in csv.DictReader(io.StringIO(csv_body.decode(), newline="")))
+    bad = sum(len(q.splitlines()) for q in quarantines.values())
+    good = HUGE_OBJECT_RECORDS - len(poison)
+    result.parked = 1
+    result.outputs = result.redriven = int(len(csvs) == 1 and len(rows) == good)
+    result.lost = good - len(rows) + max(0, len(poison) - bad)
+    result.duplicated = sum(n - 1 for n in rows.values() if n > 1) + max(0, bad - len(poison))
+    result.notes.append(
+        f"{len(body) >> 20} MiB, {HUGE_OBJECT_RECORDS} records, timeout {HUGE_OBJECT_TIMEOUT} s: "
+        f"parked ({record['requestContext']['condition']}) {reason[:90]}; "
+        f"{cli.stdout.strip().splitlines()[0]}"
+    )
+    ledger.append(result)
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert "timed out" in reason.lower(), reason
+    assert not csv_while_parked and not quarantine_while_parked, "half-written output"
+    assert len(csvs) == 1 and len(quarantines) == 1, (sorted(csvs), sorted(quarantines))
+    assert len(rows) == good and result.duplicated == 0 and result.lost == 0
