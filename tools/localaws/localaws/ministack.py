@@ -13,7 +13,7 @@ grace, SIGKILL, port freed), reusing `localaws.launcher` and `localaws.process`.
 - Started with IAM enforcement (`AUTH=true`): the test/test keys are the account root (allowed
   everything, as before), a function's calls are made with its execution role's session and
   evaluated against that role's policies. Every refusal is written to `<state>/iam-denials.jsonl`
-  (`localaws.ministack_server`); `denials` prints them grouped.
+  (`localaws.ministack_server --denials`); `denials` prints them grouped.
 - Its environment is an allowlist (PATH, HOME, locale), because MiniStack passes its own
   environment on to every function it runs; everything it writes goes under the state dir
   (default `<root>/.ministack`).
@@ -166,7 +166,6 @@ def ministack_env(layout: MiniStackLayout, base: Mapping[str, str] | None = None
         TMPDIR=str(layout.tmp_dir),
         IOT_MTLS_ENABLED="0",
         SFTP_ENABLED="0",
-        LBP_MINISTACK_DENIALS=str(layout.denials_file),
     )
     return env
 
@@ -195,7 +194,7 @@ def _spawn(layout: MiniStackLayout) -> subprocess.Popen[bytes]:
     layout.denials_file.unlink(missing_ok=True)
     with layout.log_file.open("wb") as log:
         return subprocess.Popen(
-            [str(layout.venv_python), "-m", PROCESS_MARKER],
+            [str(layout.venv_python), "-m", PROCESS_MARKER, "--denials", str(layout.denials_file)],
             cwd=layout.state_dir,
             env=ministack_env(layout),
             stdin=subprocess.DEVNULL,
