@@ -205,7 +205,7 @@ test-ministack: ## the integration tests against MiniStack (own venv, IAM enforc
 ifeq ($(LBP_TARGET),ministack)
 	@$(MAKE) build aws
 	@echo "==> pytest tests/integration (target: ministack at $(AWS_ENDPOINT_URL))"
-	@$(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
+	@$(PY) -m localaws.ministack measure -- $(VENV)/bin/pytest tests/integration $(PYTEST_ARGS)
 else
 	@$(MAKE) test-ministack LBP_TARGET=ministack
 endif

@@ -3,6 +3,9 @@
 The scenarios' `kms_key_arn` tests create a symmetric key with the policy an operator would write:
 the account administers it through IAM (the roles' statements then decide who uses it), plus the
 statements a module says services need (e.g. alarm-notifier's service_key_policy_json).
+
+The denials come from the local AWS's IAM report (LocalStack: /_lbp/iam/report) or, on MiniStack
+(its own enforcement, AUTH=true), from the refusals localaws.ministack_server records.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ def denials(name_prefix: str) -> list[dict[str, Any]]:
     Fails unless the local AWS enforces IAM: in report or off mode a missing permission would not
     have broken the scenario, so "no denial" would prove less than it says.
     """
+    if os.environ.get("LBP_TARGET") == "ministack":
+        return ministack_denials(name_prefix)
     report = iam_report()
     assert report["mode"] == "enforce", f"IAM is not enforced (mode {report['mode']!r})"
     return [
@@ -82,6 +87,32 @@ def denials(name_prefix: str) -> list[dict[str, Any]]:
         if str(entry["function"]).startswith(f"{name_prefix}-")
         or f"/{name_prefix}-" in str(entry.get("role") or "")
         for denial in entry["denied"]
+    ]
+
+
+def ministack_denials(name_prefix: str) -> list[dict[str, Any]]:
+    """MiniStack's refusals of the stack's principals (`assumed-role/<prefix>-…/<prefix>-…`),
+    read from the file localaws.ministack_server writes; fails unless AUTH=true enforces IAM."""
+    from lbp_testing.stack import ROOT  # noqa: PLC0415
+    from localaws.ministack import (  # noqa: PLC0415 — the MiniStack target only
+        MiniStackLayout,
+        fetch_health,
+        function_of,
+        read_denials,
+    )
+
+    layout = MiniStackLayout.resolve(ROOT)
+    health = fetch_health(layout.port, timeout=5) or {}
+    assert health.get("auth") == "enabled", f"MiniStack does not enforce IAM ({health})"
+    return [
+        {
+            "function": function_of(str(entry["principal"])),
+            "action": entry["action"],
+            "resource": entry["resource"],
+            "kind": entry["decision"],
+        }
+        for entry in read_denials(layout.denials_file)
+        if f"/{name_prefix}-" in str(entry.get("principal") or "")
     ]
 
 

@@ -23,12 +23,16 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
+
+pytestmark = [
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 REGION = "eu-west-3"  # a region no other test backs up
 T0 = datetime(2033, 5, 10, 3, 0, tzinfo=UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -313,6 +314,25 @@ def _wait_and_measure(context):
         assert env[credential]
     assert not [key for key in env if key.startswith("LOCALSTACK")]
     assert "VIRTUAL_ENV" not in env
+
+
+# Settings of the machine that started the emulator (the Makefile's, a venv's, Terraform's):
+# on AWS none of them exists inside a function.
+HOST_ONLY = ("LBP_", "TF_", "MAKE", "MINISTACK_", "LOCALAWS_", "CHECKPOINT_DISABLE", "VIRTUAL_ENV")
+
+
+def test_the_host_environment_does_not_reach_the_function(invoke: Any, make_function: Any) -> None:
+    """The emulator was started from this machine's environment (make exports LBP_*, TF_*, ...);
+    a function must see Lambda's variables and its own, never those. MiniStack passes its own
+    environment on to every function, so localaws starts it with an allowlist: this is the check
+    that the allowlist holds (test_context_and_environment_match_lambda checks more, and is an
+    expected failure on MiniStack for other reasons)."""
+    here = [key for key in os.environ if key.startswith(HOST_ONLY)]
+    assert here, f"none of {HOST_ONLY} is set here: run through make, or the check proves nothing"
+    source = "import os\n\n\ndef handler(event, context):\n    return dict(os.environ)\n"
+    env = invoke(make_function({"app.py": source}), {})["Payload"]
+    assert [key for key in env if key.startswith(HOST_ONLY)] == []
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] and env["AWS_SESSION_TOKEN"]
 
 
 REPORT_PATTERN = re.compile(

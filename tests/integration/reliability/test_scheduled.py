@@ -34,7 +34,7 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at, local
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at, local
 from lbp_testing.logs import log_records, wait_for_runs
 from lbp_testing.stack import DeployStack
 from reliability.memory import PeakMemory
@@ -45,6 +45,10 @@ from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
 
 from .conftest import volume
+
+pytestmark = [
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 BERLIN = "Europe/Berlin"

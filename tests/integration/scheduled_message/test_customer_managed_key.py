@@ -24,12 +24,16 @@ from typing import Any
 import boto3
 import pytest
 
-from lbp_testing.clock import ScheduleClock, fired_at
+from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
+
+pytestmark = [
+    pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
+]
 
 RUN = "scheduled run done"  # the function's summary log line
 NOON = datetime(2029, 6, 14, 12, 0, tzinfo=UTC)

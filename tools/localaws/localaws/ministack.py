@@ -13,7 +13,7 @@ grace, SIGKILL, port freed), reusing `localaws.launcher` and `localaws.process`.
 - Started with IAM enforcement (`AUTH=true`): the test/test keys are the account root (allowed
   everything, as before), a function's calls are made with its execution role's session and
   evaluated against that role's policies. Every refusal is written to `<state>/iam-denials.jsonl`
-  (`localaws.ministack_server`); `denials` prints them grouped.
+  (`localaws.ministack_server --denials`); `denials` prints them grouped.
 - Its environment is an allowlist (PATH, HOME, locale), because MiniStack passes its own
   environment on to every function it runs; everything it writes goes under the state dir
   (default `<root>/.ministack`).
@@ -166,7 +166,6 @@ def ministack_env(layout: MiniStackLayout, base: Mapping[str, str] | None = None
         TMPDIR=str(layout.tmp_dir),
         IOT_MTLS_ENABLED="0",
         SFTP_ENABLED="0",
-        LBP_MINISTACK_DENIALS=str(layout.denials_file),
     )
     return env
 
@@ -195,7 +194,7 @@ def _spawn(layout: MiniStackLayout) -> subprocess.Popen[bytes]:
     layout.denials_file.unlink(missing_ok=True)
     with layout.log_file.open("wb") as log:
         return subprocess.Popen(
-            [str(layout.venv_python), "-m", PROCESS_MARKER],
+            [str(layout.venv_python), "-m", PROCESS_MARKER, "--denials", str(layout.denials_file)],
             cwd=layout.state_dir,
             env=ministack_env(layout),
             stdin=subprocess.DEVNULL,
@@ -324,6 +323,51 @@ def summarize_denials(entries: Iterable[Mapping[str, Any]]) -> list[str]:
     ]
 
 
+# ---------------------------------------------------------------------------------------- measure
+
+
+@dataclass
+class Measurement:
+    """A command's wall time and the peak RSS of MiniStack's process tree while it ran."""
+
+    exit_code: int
+    seconds: float
+    peak_rss_mb: float
+    peak_processes: int
+
+    def summary(self) -> str:
+        return (
+            f"wall time {self.seconds / 60:.1f} min ({self.seconds:.0f} s), MiniStack peak RSS "
+            f"{self.peak_rss_mb:.0f} MB ({self.peak_processes} processes at the peak), "
+            f"exit {self.exit_code}"
+        )
+
+
+def tree_rss(layout: MiniStackLayout) -> tuple[float, int]:
+    """MiniStack's tree now: RSS in MB and process count ((0, 0) when it is not running)."""
+    record = read_record(layout)
+    if record is None:
+        return 0.0, 0
+    pids = process.tree(record.pid, record.pgid)
+    return process.tree_rss_mb(pids), len(pids)
+
+
+def measure(layout: MiniStackLayout, command: Sequence[str], interval: float = 2.0) -> Measurement:
+    """Run `command`, sampling MiniStack's tree RSS every `interval` s until it exits."""
+    started = time.monotonic()
+    peak, peak_count = tree_rss(layout)
+    child = subprocess.Popen(list(command))
+    while True:
+        try:
+            exit_code = child.wait(timeout=interval)
+            break
+        except subprocess.TimeoutExpired:
+            rss, count = tree_rss(layout)
+            if rss > peak:
+                peak, peak_count = rss, count
+    return Measurement(exit_code, time.monotonic() - started, peak, peak_count)
+
+
 # -------------------------------------------------------------------------------------------- CLI
 
 
@@ -343,6 +387,11 @@ def _parser() -> argparse.ArgumentParser:
     logs.add_argument("-f", "--follow", action="store_true")
     denials = commands.add_parser("denials", help="IAM refusals recorded since the last start")
     denials.add_argument("--json", action="store_true", help="the raw records")
+    timed = commands.add_parser(
+        "measure", help="run a command; print its wall time and MiniStack's peak RSS meanwhile"
+    )
+    timed.add_argument("--interval", type=float, default=2.0, help="seconds between samples")
+    timed.add_argument("cmd", nargs=argparse.REMAINDER, help="-- command [args...]")
     return parser
 
 
@@ -369,6 +418,13 @@ def _run(args: argparse.Namespace) -> int:
         else:
             header = "function\taction\tresource\tdecision\tcount"
             print("\n".join([header, *summarize_denials(entries)]))
+    elif args.command == "measure":
+        command = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
+        if not command:
+            raise CommandError("measure: give a command after --")
+        result = measure(layout, command, args.interval)
+        say(result.summary())
+        return result.exit_code
     return 0
 
 

@@ -3,7 +3,8 @@
 Run inside MiniStack's own venv (``python -m localaws.ministack_server``). MiniStack (AUTH=true)
 answers a denied request with AccessDenied but logs nothing; this wraps its one policy decision
 point, ``ministack.core.iam_evaluator.enforce``, so that each refusal is appended as one JSON line
-to the file named by LBP_MINISTACK_DENIALS: who (principal ARN), what (action), on what (resource
+to the file named by ``--denials`` (an argument, not a variable: MiniStack passes its whole
+environment on to the functions it runs): who (principal ARN), what (action), on what (resource
 ARN as MiniStack built it), the service and region, and whether it was an explicit or implicit
 deny or a credential failure. ``python -m localaws.ministack denials`` summarizes the file.
 
@@ -15,8 +16,9 @@ deny even the account's own Terraform on MiniStack. localaws_iam does the same o
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
+import sys
 import threading
 import time
 from typing import Any
@@ -24,8 +26,8 @@ from typing import Any
 from ministack import app
 from ministack.core import iam_evaluator
 
-DENIALS_ENV = "LBP_MINISTACK_DENIALS"
 _write_lock = threading.Lock()
+_denials_path: str | None = None
 _enforce = iam_evaluator.enforce
 _pin_request_origin = iam_evaluator.pin_request_origin
 
@@ -50,7 +52,7 @@ def describe(
 
 
 def _record(entry: dict[str, Any]) -> None:
-    path = os.environ.get(DENIALS_ENV)
+    path = _denials_path
     if not path:
         return
     line = json.dumps(entry, sort_keys=True) + "\n"
@@ -87,7 +89,12 @@ def tls_terminated_origin(source_ip: str, secure_transport: bool) -> None:
     _pin_request_origin(source_ip, True)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    global _denials_path  # noqa: PLW0603 — set once, before the server starts
+    parser = argparse.ArgumentParser(prog="localaws.ministack_server")
+    parser.add_argument("--denials", help="append each IAM refusal to this file (JSON lines)")
+    _denials_path = parser.parse_args(sys.argv[1:] if argv is None else argv).denials
+    sys.argv[1:] = []  # MiniStack's main parses the command line too: leave it nothing of ours
     # MiniStack imports `enforce` from the module at each request, so the wrapper is seen.
     iam_evaluator.enforce = audited_enforce
     # app.py calls the name it imported once: replace that one.

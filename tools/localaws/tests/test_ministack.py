@@ -1,5 +1,7 @@
+import itertools
 import os
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,7 +52,8 @@ def test_environment_is_an_allowlist_and_everything_stays_under_the_state_dir(
     assert env["PATH"] == f"{layout.venv / 'bin'}{os.pathsep}/usr/bin"
     assert (env["HOME"], env["LANG"]) == ("/root", "C.UTF-8")
     assert (env["GATEWAY_PORT"], env["BIND_HOST"], env["AUTH"]) == ("4611", "127.0.0.1", "true")
-    for key in ("TMPDIR", "STATE_DIR", "S3_DATA_DIR", "LBP_MINISTACK_DENIALS"):
+    assert not [key for key in env if key.startswith("LBP_")]  # functions see this environment
+    for key in ("TMPDIR", "STATE_DIR", "S3_DATA_DIR"):
         assert Path(env[key]).parent == tmp_path, key
     assert env["PERSIST_STATE"] == "0"
 
@@ -107,6 +110,21 @@ def test_cli_status_and_down_when_nothing_runs(
     assert ministack.main([*args, "down"]) == 0
     assert ministack.main([*args, "denials"]) == 0
     assert "not running" in capsys.readouterr().out
+
+
+def test_measure_reports_the_peak_of_the_tree_while_the_command_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    samples = itertools.chain([(40.0, 1), (900.0, 12), (300.0, 4)], itertools.repeat((50.0, 2)))
+    monkeypatch.setattr(ministack, "tree_rss", lambda layout: next(samples))
+    layout = MiniStackLayout(root=REPO, state_dir=tmp_path, port=4611)
+    result = ministack.measure(layout, [sys.executable, "-c", "import time; time.sleep(1)"], 0.05)
+    assert (result.exit_code, result.peak_rss_mb, result.peak_processes) == (0, 900.0, 12)
+    assert result.seconds >= 1
+    args = ["--root", str(REPO), "--state-dir", str(tmp_path), "--port", "4611", "measure"]
+    assert ministack.main([*args, "--", sys.executable, "-c", "raise SystemExit(3)"]) == 3
+    assert "MiniStack peak RSS 50 MB" in capsys.readouterr().err
+    assert ministack.main(args) == 1
 
 
 def test_up_refuses_a_missing_venv(tmp_path: Path) -> None:
