@@ -3,11 +3,15 @@
 Each function zip of build/x86_64 is unpacked with the layers, then imported the way the local
 Lambda executor (and the AWS runtime) does: the runtime's interpreter, isolated, without site,
 with boto3 from the runtime's packages, and unable to write bytecode (Lambda's code folders are
-read-only). Each module's own import time is summed by package: boto3 + botocore, Powertools,
-Pillow, the function's own code, the rest (standard library, other dependencies). Measured
-twice: with the bytecode the zips ship, and from sources only (what every cold start paid
-before the zips carried it).
-Interpreter start-up itself (≈ 10-20 ms, the same for every handler) is not included.
+read-only). Measured twice: with the bytecode the zips ship, and from sources only (what every
+cold start paid before the zips carried it).
+
+Each module's own import time is charged to whoever imported it first: a module of boto3
+(botocore, s3transfer, jmespath, urllib3... and the standard library modules they pull in),
+of Powertools, of Pillow, or of another dependency, is charged to that package; the function's
+own modules to "own"; standard library modules the function's own code imports first to
+"stdlib". (A module is imported once: `json`, say, is charged to the first importer only.)
+Interpreter start-up (`python -I -S -c pass`, the same for every handler) is reported beside.
 
 `python -m benchmarks.import_breakdown` prints the table; `make bench` reports the totals.
 """
@@ -21,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -33,11 +38,14 @@ from local_lambda_executor.interpreters import InterpreterFinder
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build" / "x86_64"
+FUNCTIONS = ROOT / "functions"
 RUNTIME = "python3.12"
 RUNS = 5
 _LINE = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 GROUPS = {"boto3": "boto3", "botocore": "boto3", "s3transfer": "boto3", "jmespath": "boto3",
-          "aws_lambda_powertools": "powertools", "PIL": "pillow"}  # fmt: skip
+          "urllib3": "boto3", "dateutil": "boto3", "six": "boto3",
+          "aws_lambda_powertools": "powertools", "typing_extensions": "powertools",
+          "PIL": "pillow"}  # fmt: skip
 
 
 def runtime_site() -> str:
@@ -46,17 +54,51 @@ def runtime_site() -> str:
     )
 
 
-def group_of(module: str, own: set[str]) -> str:
+_Node = tuple[int, int, str, list[Any]]  # (self µs, depth, module, imported modules)
+
+
+def group_of(module: str, own: set[str]) -> str | None:
+    """The group a module is charged to when the handler's own code imports it."""
     top = module.split(".", 1)[0]
     if top in own:
         return "own"
-    return GROUPS.get(top, "other")
+    if top in GROUPS:
+        return GROUPS[top]
+    if top in sys.stdlib_module_names or top.startswith("_"):
+        return None  # the standard library: charged to whoever imports it
+    return "deps"
+
+
+def charged(lines: list[tuple[int, int, str]], own: set[str]) -> dict[str, float]:
+    """Milliseconds per group from importtime's (self µs, depth, module) lines, which list each
+    module after the modules it imported (one level deeper)."""
+    # Rebuild the import tree: a line adopts the lines before it that are one level deeper.
+    nodes: list[_Node] = []
+    for self_us, depth, module in lines:
+        children: list[_Node] = []
+        while nodes and nodes[-1][1] > depth:
+            children.insert(0, nodes.pop())
+        nodes.append((self_us, depth, module, children))
+    groups: dict[str, float] = {}
+
+    def walk(node: _Node, inherited: str | None) -> None:
+        self_us, _, module, children = node
+        group = group_of(module, own)
+        charge = inherited or group or "stdlib"
+        groups[charge] = groups.get(charge, 0.0) + self_us / 1000
+        for child in children:
+            walk(child, inherited or (group if group != "own" else None))
+
+    for node in nodes:
+        walk(node, None)
+    return groups
 
 
 def import_ms(
     python: str, path: list[str], module: str, own: set[str], env: dict[str, str]
 ) -> dict[str, float]:
-    """Milliseconds per group (each module's own import time, by its package) of one import.
+    """Milliseconds per group (each module's own import time, charged to its first importer's
+    package) of one import.
 
     A handler that reads its configuration at import needs its function's environment; without
     it the import stops at the configuration error, after every import was timed ("partial").
@@ -66,15 +108,25 @@ def import_ms(
         [python, "-I", "-S", "-B", "-X", "importtime", "-c", code],
         capture_output=True, text=True, check=False, env={**env, "PATH": os.environ["PATH"]},
     )  # fmt: skip
-    groups: dict[str, float] = {}
+    lines = []
     for line in result.stderr.splitlines():
         found = _LINE.match(line)
         if found:
-            name = group_of(found.group(4), own)
-            groups[name] = groups.get(name, 0.0) + int(found.group(1)) / 1000
+            lines.append((int(found.group(1)), len(found.group(3)) // 2, found.group(4)))
+    groups = charged(lines, own)
     groups["total"] = sum(groups.values())
     groups["partial"] = float(result.returncode != 0)
     return groups
+
+
+def interpreter_start_ms(python: str) -> float:
+    """Median wall time of `python -I -S -c pass` (start-up and exit, no handler)."""
+    times = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        subprocess.run([python, "-I", "-S", "-c", "pass"], check=True)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
 
 
 def median_ms(
@@ -109,7 +161,9 @@ def breakdown(
         layers = [unpack(z, base / "layers" / z.stem) for z in sorted(BUILD.glob("layers/*.zip"))]
         for archive in sorted(BUILD.glob("functions/*.zip")):
             task = unpack(archive, base / "task" / archive.stem)
-            own = {child.name for child in task.iterdir() if (child / "__init__.py").exists()}
+            # The function's packages and the shared ones vendored from functions/; the rest of
+            # the zip (orjson, ...) is its dependencies.
+            own = {child.name for child in task.iterdir() if (FUNCTIONS / child.name).is_dir()}
             path = [str(task), *(str(layer / "python") for layer in layers), runtime_site()]
             module = f"{archive.stem}.handler"
             env = environments.get(archive.stem, {})
@@ -125,7 +179,8 @@ def breakdown(
 
 
 def results(environments: dict[str, dict[str, str]] | None = None) -> list[Result]:
-    return [
+    start = interpreter_start_ms(InterpreterFinder().find(RUNTIME))
+    found = [
         Result(
             f"cold start imports: {name} (bytecode shipped)",
             "ms",
@@ -135,10 +190,21 @@ def results(environments: dict[str, dict[str, str]] | None = None) -> list[Resul
             {
                 **{k: v for k, v in sorted(shipped.items()) if k not in {"total", "partial"}},
                 "from sources": sources["total"],
+                "interpreter start": start,
             },
         )
         for name, shipped, sources in breakdown(environments)
     ]
+    found.append(
+        Result(
+            f"cold start: {RUNTIME} interpreter start-up alone (-I -S -c pass)",
+            "ms",
+            start,
+            "goal for pure-Python handlers",
+            GOAL_MS,
+        )
+    )
+    return found
 
 
 def deployed_environments(outputs: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -153,7 +219,8 @@ def deployed_environments(outputs: dict[str, Any]) -> dict[str, dict[str, str]]:
 
 
 def main() -> int:
-    columns = ("total", "boto3", "powertools", "pillow", "own", "other")
+    columns = ("total", "boto3", "powertools", "pillow", "deps", "own", "stdlib")
+    print(f"interpreter start-up: {interpreter_start_ms(InterpreterFinder().find(RUNTIME))} ms")
     print(f"{'function':28}" + "".join(f"{c:>11}" for c in columns) + "   from sources")
     for name, shipped, sources in breakdown():
         cells = "".join(f"{shipped.get(c, 0.0):>11.1f}" for c in columns)

@@ -62,7 +62,12 @@ DELIVERY_RECORDS = IdempotencyConfig(
     raise_on_no_idempotency_key=True,
     expires_after_seconds=CONFIG.delivery_record_seconds,
 )
-DELIVERIES = DynamoDBPersistenceLayer(table_name=CONFIG.delivery_table_name)
+# Its client comes from the default session, as every other client here: a client made in a
+# session of its own (Powertools' default) leaves that session's endpoint and model data unshared,
+# and the first SNS/SES/SSM client of the execution environment reads it all again (≈ 60 ms).
+DELIVERIES = DynamoDBPersistenceLayer(
+    table_name=CONFIG.delivery_table_name, boto3_client=boto3.client("dynamodb")
+)
 
 
 class ChannelBusyError(RuntimeError):

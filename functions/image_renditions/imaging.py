@@ -16,8 +16,8 @@ Speed: JPEG sources are decoded with Image.draft at the smallest DCT scale (1/2,
 at least as large as the largest rendition (DRAFT_GAP), so a 12 MP photo for a 1600 px rendition
 is decoded at 2000x1500 instead of 4000x3000. Renditions are made largest first, each from the
 smallest image already made that is at least REDUCING_GAP times its size, with LANCZOS (BICUBIC for
-a step under 2x). No image
-is copied to drop its metadata: the images this module creates have their `info` cleared.
+a step under 2x). Images with alpha are premultiplied once and the whole chain resizes RGBa. No
+image is copied to drop its metadata: the images this module creates have their `info` cleared.
 The fidelity of that path against a full-resolution LANCZOS resize is measured by
 tests/unit/image_renditions/test_quality.py (PSNR) and its speed by `make bench`.
 """
@@ -133,17 +133,30 @@ def _normalise(image: Image.Image) -> Image.Image:
 def resize_all(
     decoded: Decoded, renditions: tuple[Rendition, ...]
 ) -> list[tuple[Rendition, Image.Image]]:
-    """Every rendition's pixels (before encoding), in the order of `renditions`."""
+    """Every rendition's pixels (before encoding), in the order of `renditions`.
+
+    With alpha, resampling works on premultiplied colours (RGBa) so transparent pixels' colours
+    do not bleed. Image.resize converts RGBA -> RGBa -> RGBA around every call; here the source is
+    premultiplied once, every step of the chain resizes RGBa, and only the renditions go back.
+    """
     plans = [
         (r, target_size(decoded.source_width, decoded.source_height, r.max_width, r.max_height))
         for r in renditions
     ]
-    made: list[Image.Image] = [decoded.image]
+    original = decoded.image
+    premultiplied = original.mode == "RGBA" and any(size != original.size for _, size in plans)
+    source = original.convert("RGBa") if premultiplied else original
+    made: list[Image.Image] = [source]
     resized: dict[str, Image.Image] = {}
     for rendition, size in sorted(plans, key=lambda plan: plan[1][0] * plan[1][1], reverse=True):
-        image = _resize_from_best(made, size, decoded.image)
+        if size == original.size:
+            resized[rendition.name] = original
+            continue
+        image = _resize_from_best(made, size, source)
         made.append(image)
-        resized[rendition.name] = image
+        resized[rendition.name] = image.convert("RGBA") if premultiplied else image
+    for image in resized.values():
+        image.info = {}
     return [(r, resized[r.name]) for r in renditions]
 
 
@@ -158,24 +171,20 @@ def render(decoded: Decoded, renditions: tuple[Rendition, ...]) -> list[Rendered
 
 
 def _resize_from_best(
-    made: list[Image.Image], size: tuple[int, int], original: Image.Image
+    made: list[Image.Image], size: tuple[int, int], source: Image.Image
 ) -> Image.Image:
     width, height = size
-    if original.size == size:
-        return original
     candidates = [
         image
         for image in made
         if image.width >= width * REDUCING_GAP and image.height >= height * REDUCING_GAP
     ]
-    base = min(candidates, key=lambda image: image.width) if candidates else original
+    base = min(candidates, key=lambda image: image.width) if candidates else source
     # LANCZOS where the step shrinks 2x or more; BICUBIC for a gentler step (2000 -> 1600 px
     # from a drafted photo), where LANCZOS costs 40 % more for 0.2-0.4 dB (test_quality.py).
     gentle = base.width < width * 2 and base.height < height * 2
     method = Image.Resampling.BICUBIC if gentle else Image.Resampling.LANCZOS
-    resized = base.resize(size, method, reducing_gap=REDUCING_GAP)
-    resized.info = {}
-    return resized
+    return base.resize(size, method, reducing_gap=REDUCING_GAP)
 
 
 def encode(image: Image.Image, fmt: str, quality: int) -> bytes:

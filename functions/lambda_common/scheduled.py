@@ -1,5 +1,8 @@
-"""The time of a scheduled run: an EventBridge rule event's `time`, read through Powertools'
-EventBridgeEvent data class.
+"""The time of a scheduled run: an EventBridge rule event's `time`.
+
+Read as a plain key, not through Powertools' EventBridgeEvent: importing any data class runs the
+data_classes package's __init__, which imports every event class (≈ 40 modules) at cold start,
+and only this one field is read.
 
 EventBridge stamps each scheduled event with the instant it was due (UTC, `Z`), so a retry or a
 late delivery still acts for that instant. A time that is not an ISO-8601 timestamp with an
@@ -12,8 +15,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.utilities.data_classes import EventBridgeEvent
-
 
 class BadEventTimeError(ValueError):
     """The event's time is not an ISO-8601 timestamp with a UTC offset."""
@@ -23,7 +24,7 @@ def scheduled_time(event: Any) -> datetime | None:
     """The event's `time` in UTC; None when there is none (a hand-made invocation)."""
     if not isinstance(event, Mapping):
         return None
-    raw = EventBridgeEvent(dict(event)).get("time")
+    raw = event.get("time")
     return None if raw is None else parse_time(raw)
 
 
