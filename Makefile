@@ -8,8 +8,8 @@ MAKEFLAGS += --no-print-directory
 PYTHON ?= python3
 # Three workers, one test file each at a time: integration tests mostly wait on Terraform and
 # the emulator, and each file deploys its own stack (module-scoped), so files run side by side.
-# loadgroup: tests/conftest.py makes each file a group, except the files that move the local
-# AWS's global schedule clock, which share the group "clock" and run one after the other.
+# loadgroup: tests/conftest.py makes each file a unit of work (each test of the Terraform suites
+# and of tests/integration/iam_enforcement: no shared stack), longest first.
 # The reliability cases (load, faults, duplicates) deploy stacks of their own and take ~10 min of
 # worker time even at 1/10 volume: they run in `make reliability`. Only the smoke tier (marker
 # reliability_smoke: scenario 6's SNS re-delivery and parked webhook failure, one small stack,

@@ -8,15 +8,18 @@ collected items, only node ids, so the group is read from the test file's text.
 Units: a test file (its module-scoped stack is deployed once, on one worker); the files of a
 declared group (one after the other, on one worker); or, in the Terraform suites (tests/module,
 tests/examples: each test is one `terraform test` run of tens of seconds, with no module-scoped
-state worth sharing), each test on its own.
+state worth sharing) and in tests/integration/iam_enforcement (each test makes its own roles and
+functions, tens of seconds each), each test on its own.
 
 Order: longest first (LPT). A free worker takes the unit with the longest expected duration: the
-one measured by the last run on this machine (pytest's cache, `lbp/unit-seconds`), else an
-estimate by kind, so the serialized clock group starts at once instead of last.
+one measured by the last run on this machine (pytest's cache, `lbp/unit-seconds`), else the one
+in unit_seconds.json (committed, measured by a whole `make test`: a fresh clone, as on CI, has no
+cache), else an estimate by kind. So the longest stacks start first instead of last.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -25,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 GROUP_MARK = re.compile(r"""mark\.xdist_group\(\s*(?:name\s*=\s*)?["']([^"']+)["']""")
-SPLIT_DIRS = ("tests/module/", "tests/examples/")
+SPLIT_DIRS = ("tests/module/", "tests/examples/", "tests/integration/iam_enforcement/")
 DURATIONS_KEY = "lbp/unit-seconds"
+COMMITTED_DURATIONS = Path(__file__).with_name("unit_seconds.json")
 # Expected seconds of a unit no run has measured yet, by kind (measured on CI, rounded): a
 # declared group of stack-deploying files, an integration file (one stack), a split test (one
 # `terraform test`), any other file (per test: unit tests take milliseconds).
@@ -93,11 +97,21 @@ def unit_durations(rootpath: Path, reports: Mapping[str, float]) -> dict[str, fl
     return units
 
 
+def committed_durations(path: Path = COMMITTED_DURATIONS) -> dict[str, float]:
+    """Seconds per unit as measured by a whole run and committed (unit_seconds.json)."""
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(unit): float(seconds) for unit, seconds in table.items()}
+
+
 def make_scheduler(config: Any, log: Any) -> Any:
     from xdist.scheduler import LoadScopeScheduling  # noqa: PLC0415 — only under xdist
 
     cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
-    measured = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+    measured = committed_durations()
+    measured.update(cache.get(DURATIONS_KEY, {}) if cache is not None else {})
 
     class FileGroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
         """A work unit per test file, declared group of files, or split test; longest first."""

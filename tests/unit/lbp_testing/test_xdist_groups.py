@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lbp_testing.xdist_groups import LongestFirstQueue, declared_group, unit_durations, work_unit
+from lbp_testing.xdist_groups import (
+    LongestFirstQueue,
+    committed_durations,
+    declared_group,
+    unit_durations,
+    work_unit,
+)
 
 
 def test_files_are_units_unless_they_declare_a_group(tmp_path: Path) -> None:
@@ -19,13 +25,16 @@ def test_files_are_units_unless_they_declare_a_group(tmp_path: Path) -> None:
     assert declared_group(tmp_path, "missing.py") is None
 
 
-def test_the_four_time_driven_scenarios_share_the_clock_group() -> None:
+def test_the_time_driven_scenarios_are_units_of_their_own() -> None:
+    """Each moves a clock scope of its own (lbp_testing.clock): no group serializes them."""
     root = Path(__file__).resolve().parents[3]
-    for scenario in ("scheduled_message", "ec2_scheduler", "ebs_snapshot_backup",
-                     "fleet_provisioner"):  # fmt: skip
-        file = f"tests/integration/{scenario}/test_{scenario}.py"
-        assert declared_group(root, file) == "clock", file
-    assert declared_group(root, "tests/integration/root_stack/test_root_stack.py") is None
+    files = sorted((root / "tests/integration").glob("**/test_*.py"))
+    clock_files = [f for f in files if "schedule_clock" in f.read_text(encoding="utf-8")]
+    assert len(clock_files) >= 7
+    for file in clock_files:
+        relative = str(file.relative_to(root))
+        assert declared_group(root, relative) is None, relative
+        assert work_unit(root, f"{relative}::test_x") == relative
 
 
 def test_terraform_suites_split_into_single_tests(tmp_path: Path) -> None:
@@ -37,6 +46,16 @@ def test_terraform_suites_split_into_single_tests(tmp_path: Path) -> None:
         == "tests/examples/test_e.py::test_b"
     )
     assert work_unit(tmp_path, "tests/unit/test_u.py::test_c") == "tests/unit/test_u.py"
+    iam = "tests/integration/iam_enforcement/test_iam_enforcement.py::test_enforcement_is_on"
+    assert work_unit(tmp_path, iam) == iam
+
+
+def test_committed_durations_are_read_and_missing_ones_are_empty(tmp_path: Path) -> None:
+    table = tmp_path / "unit_seconds.json"
+    table.write_text('{"tests/integration/a/test_a.py": 900}')
+    assert committed_durations(table) == {"tests/integration/a/test_a.py": 900.0}
+    assert committed_durations(tmp_path / "missing.json") == {}
+    assert committed_durations(), "tests/lbp_testing/unit_seconds.json is committed"
 
 
 def test_a_free_worker_takes_the_longest_unit_first() -> None:
