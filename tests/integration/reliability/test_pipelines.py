@@ -552,7 +552,11 @@ def test_s3_indexer_throttled_parks_events_then_redrive_indexes_each_once(
     """The indexer throttled (reserved concurrency 0, put from outside as an operator's
     emergency brake would be): every S3 event is refused by Lambda and parked in the on-failure
     queue (condition ZeroReservedConcurrency, no invocation, so no index row) → the throttle
-    lifted → the documented redrive CLI → the index equals the listing, each key indexed once."""
+    lifted → the documented redrive CLI → the index equals the listing, each key indexed once.
+
+    AWS documents the same: with reserved concurrency 0, "Lambda begins sending new events to
+    the configured dead-letter queue or the on-failure event destination, without any retries"
+    (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html)."""
     out = stack.outputs["s3_object_index"]
     bucket, table, function = out["bucket_name"], out["table_name"], out["indexer_function_name"]
     lam, logs = boto3.client("lambda"), boto3.client("logs")
