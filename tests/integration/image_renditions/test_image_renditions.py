@@ -344,6 +344,7 @@ def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, 
     assert result_item(scenario, key) is None
 
 
+@pytest.mark.emulator_difference(ministack=ON_SUCCESS_NOT_ROUTED)
 def test_a_tagged_upload_is_quarantined_without_its_tags(scenario: dict[str, Any]) -> None:
     """Quarantine copies use TaggingDirective=REPLACE: no tagging permission is needed.
 

@@ -43,6 +43,15 @@ from .test_pipelines import wait_until
 
 SLOW_SECONDS = 8  # longer than the notifier's webhook timeout (5 s, the module default)
 
+pytestmark = pytest.mark.emulator_difference(
+    ministack=(
+        "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), so "
+        "the notifier's statement scoped to this account's identities never matches and no email "
+        "is ever sent; and SNS invokes the function once, synchronously (AWS: asynchronously), so "
+        "a failed delivery is neither retried nor parked in the on-failure queue"
+    )
+)
+
 
 class Webhook:
     """An HTTPS webhook whose answer the test chooses: "ok", "500" or "slow" (too late)."""

@@ -32,6 +32,22 @@ def test_smoke_function_runs_with_the_shared_layer(root_stack: Stack) -> None:
     assert body["message"] == "hello, ci"
     assert body["runtime"]["python"].startswith("3.12.")
     assert body["runtime"]["function"] == hello["function_name"]
+
+
+@pytest.mark.emulator_difference(
+    ministack=(
+        "an invocation's log is whatever its worker printed within 50 ms of returning (MiniStack's "
+        "bounded drain): under load the lines come later, with the next invocation's log, and "
+        "LogType=Tail returns no LogResult at all (AWS: the invocation's own log tail, always)"
+    )
+)
+def test_smoke_function_logs_powertools_json_in_the_log_tail(root_stack: Stack) -> None:
+    response = boto3.client("lambda").invoke(
+        FunctionName=root_stack.outputs["hello"]["function_name"],
+        Payload=b'{"name": "tail"}',
+        LogType="Tail",
+    )
+    assert "FunctionError" not in response
     log_tail = base64.b64decode(response["LogResult"]).decode()
     assert '"message":"greeted"' in log_tail.replace(" ", "")  # Powertools' JSON log line
 
