@@ -179,7 +179,13 @@ class Engine:
         if not self._lock.acquire(blocking=wait):
             return []
         try:
-            return self._run_until(self.clock.now(), move_clock=False, sources=sources)
+            reading = self.clock.read()
+            if reading.mode == "frozen":
+                # Only set/advance move a frozen clock: what is due at its instant (a rate()
+                # created there) fires with the next advance, which reports it.
+                self._sync(reading.now, sources)
+                return []
+            return self._run_until(reading.now, move_clock=False, sources=sources)
         finally:
             self._lock.release()
 

@@ -168,3 +168,17 @@ def test_a_bad_scope_is_400(scope: object) -> None:
         make(), "POST", "/_lbp/clock", json.dumps({"reset": True, "scope": scope}).encode()
     )
     assert status == 400 and "scope" in reply["error"]
+
+
+def test_on_a_frozen_clock_the_ticker_leaves_a_new_rate_to_the_advance_that_reports_it() -> None:
+    """A rate() created on a frozen clock is due at once; the ticker must not fire it unseen."""
+    catalog: list[Schedule] = []
+    scopes = Scopes(lambda: list(catalog), log=lambda _: None)
+    scopes.main.set(T0.replace(second=0), freeze=True)
+    rate = Schedule("every10", "rate(10 minutes)")
+    rate.fires_at_creation = lambda: True  # type: ignore[method-assign]
+    catalog.append(rate)
+    scopes.tick()
+    assert rate.delivered == []
+    _, firings = scopes.main.advance(T0.replace(second=0) + dt.timedelta(minutes=30))
+    assert [f.scheduled_time.minute for f in firings] == [0, 10, 20, 30]
