@@ -49,7 +49,7 @@ def aws_provider_binary() -> Path:
         )
         if not found:
             raise ProviderStartError("terraform init selected no hashicorp/aws binary")
-        # The plugin cache links it; the link's target outlives the scratch folder.
+        # Init links it to the mirror (or the plugin cache): the target outlives the scratch folder.
         return found[-1].resolve()
 
 

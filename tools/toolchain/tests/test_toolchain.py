@@ -33,7 +33,7 @@ def test_env_var_naming_an_empty_folder_is_an_error(tmp_path: Path) -> None:
 
 def test_config_uses_mirror_only_for_aws(tmp_path: Path) -> None:
     text = cli_config.render(tmp_path / "cache", tmp_path / "mirror")
-    assert f'plugin_cache_dir   = "{tmp_path / "cache"}"' in text
+    assert "plugin_cache_dir" not in text  # init links the mirror itself, no shared cache
     assert f'path    = "{tmp_path / "mirror"}"' in text
     assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in text
 
@@ -69,3 +69,6 @@ def test_written_config_lets_terraform_init_offline(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "hashicorp/aws" in result.stdout
+    # Linked to the mirror itself, not through a plugin cache that concurrent inits re-link.
+    [link] = (stack / ".terraform" / "providers").glob("*/hashicorp/aws/*/*")
+    assert Path(os.readlink(link)).is_relative_to(mirror)

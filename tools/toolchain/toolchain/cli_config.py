@@ -27,10 +27,13 @@ def find_mirror(environ: dict[str, str] | None = None) -> Path | None:
 
 
 def render(plugin_cache: Path, mirror: Path | None) -> str:
-    lines = ["disable_checkpoint = true", f'plugin_cache_dir   = "{plugin_cache}"']
+    """With an unpacked mirror, init links each stack's provider to the mirror itself: no plugin
+    cache, whose entry every concurrent init re-links (Terraform's cache is not safe for
+    concurrent inits: 'lstat …/linux_amd64: no such file' under make test's parallel stacks)."""
     if mirror is None:
-        return "\n".join(lines) + "\n"
-    lines += [
+        return f'disable_checkpoint = true\nplugin_cache_dir   = "{plugin_cache}"\n'
+    lines = [
+        "disable_checkpoint = true",
         "",
         "provider_installation {",
         "  filesystem_mirror {",
