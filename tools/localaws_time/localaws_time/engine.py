@@ -20,7 +20,6 @@ from .clock import Clock, Reading, format_instant
 from .expressions import Expression, ExpressionError
 
 LOG = logging.getLogger(__name__)
-TICK_SECONDS = 1.0
 _EPSILON = dt.timedelta(microseconds=1)
 
 
@@ -122,8 +121,6 @@ class Engine:
     log: Callable[[str], None] = LOG.info
     _tracked: dict[str, _Tracked] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
 
     # ------------------------------------------------------------------ clock control
 
@@ -210,26 +207,6 @@ class Engine:
             for item in tracked.values():
                 item.watermark = now
             self._tracked.update(tracked)
-
-    # ------------------------------------------------------------------ ticker thread
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._loop, name="lbp-time-ticker", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(TICK_SECONDS):
-            try:
-                self.tick()
-            except Exception:  # the ticker must outlive any one bad schedule or store read
-                LOG.exception("lbp-time: tick failed")
 
     # ------------------------------------------------------------------ internals
 

@@ -20,9 +20,10 @@ import threading
 from collections.abc import Callable, Iterable
 
 from .clock import Clock, Reading
-from .engine import TICK_SECONDS, Engine, Firing, Source, own_name
+from .engine import Engine, Firing, Source, own_name
 
 LOG = logging.getLogger(__name__)
+TICK_SECONDS = 1.0
 SCOPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
