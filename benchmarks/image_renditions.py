@@ -4,11 +4,18 @@
 - naive: Image.open + exif_transpose + LANCZOS resize from the full decode, once per rendition;
 - libvips (pyvips + the pyvips-binary wheel, a bench-only dependency): thumbnail once (shrink on
   load, autorotate), then each smaller rendition resized from the previous one, as
-  AWS's Serverless Image Handler does through sharp. One thread (VIPS_CONCURRENCY=1): a Lambda
+  AWS's Serverless Image Handler does through sharp; with alpha, the chain is resized
+  premultiplied, in 8 bits as this function does (thumbnail premultiplies the first step
+  itself). One thread (VIPS_CONCURRENCY=1): a Lambda
   below 1769 MB has less than one vCPU, and Pillow's resize and encoders use one thread.
 
-All three encode the same formats with the same settings (the function's `encode`, and the same
-quality, progressive and effort for libvips), so only decode and resize strategies differ.
+All three encode the same formats with the same settings (the function's `encode`; for libvips
+the same quality, progressive and effort, and for PNG the same zlib level and the same row
+filters: Pillow's encoder picks, for every row, the one of None/Sub/Up/Paeth whose output has the
+smallest sum of absolute values, which is what libpng does when pngsave is given exactly those
+four filters, PILLOW_PNG_FILTERS; libvips' default, filter=none, skips that work). So only
+decode, resize and the codec libraries differ. Each rendition's encoded size is reported beside
+the times, both sides (`bytes_<rendition>` = ours/libvips) so that equivalence stays visible.
 
 Each variant runs in its own interpreter (its peak RSS, VmHWM, is its own): a warm-up, then
 ROUNDS timed runs; the median CPU time is the figure (single-threaded work, so CPU time is what
@@ -26,12 +33,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageDraw, ImageOps
 
 from benchmarks.report import Result, peak_rss_mb
 from image_renditions.imaging import decode, encode, render
 from image_renditions.spec import Rendition, output_format, target_size
+
+if TYPE_CHECKING:
+    import pyvips
 
 RENDITIONS = (
     Rendition("large", 1600, 1600),
@@ -63,52 +74,76 @@ def sample(kind: str, width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def fast(data: bytes) -> None:
-    render(decode(data, max_pixels=50_000_000, renditions=RENDITIONS), RENDITIONS)
+def fast(data: bytes) -> dict[str, int]:
+    rendered = render(decode(data, max_pixels=50_000_000, renditions=RENDITIONS), RENDITIONS)
+    return {r.rendition.name: len(r.data) for r in rendered}
 
 
-def naive(data: bytes) -> None:
+def naive(data: bytes) -> dict[str, int]:
+    sizes = {}
     for rendition in RENDITIONS:
         image = ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
         source_format = "PNG" if data.startswith(b"\x89PNG") else "JPEG"
         size = target_size(*image.size, rendition.max_width, rendition.max_height)
         resized = image.resize(size, Image.Resampling.LANCZOS)
         fmt = output_format(rendition, source_format, resized.mode == "RGBA")
-        encode(resized, fmt, rendition.quality)
+        sizes[rendition.name] = len(encode(resized, fmt, rendition.quality))
+    return sizes
 
 
-def libvips(data: bytes) -> None:
+# libpng's flags for the four filters Pillow's ZipEncode.c tries on every row (Average only with
+# optimize=True); pngsave's "all" adds Average and then picks other filters than Pillow does.
+PILLOW_PNG_FILTERS = 8 | 16 | 32 | 128  # NONE | SUB | UP | PAETH (pyvips.enums.ForeignPngFilter)
+
+
+def libvips_encode(image: pyvips.Image, fmt: str, quality: int) -> bytes:
+    """The function's `encode` settings, in libvips."""
+    if fmt == "JPEG":
+        flat = image.flatten(background=[255, 255, 255]) if image.hasalpha() else image
+        data = flat.jpegsave_buffer(Q=quality, interlace=True, keep="none")
+    elif fmt == "WEBP":
+        data = image.webpsave_buffer(Q=quality, effort=4, keep="none")
+    else:
+        data = image.pngsave_buffer(compression=6, filter=PILLOW_PNG_FILTERS, keep="none")
+    return bytes(data)
+
+
+def libvips(data: bytes) -> dict[str, int]:
     import pyvips  # noqa: PLC0415
 
     source_format = "PNG" if data.startswith(b"\x89PNG") else "JPEG"
-    largest = max(RENDITIONS, key=lambda r: r.max_width * r.max_height)
+    by_area = sorted(RENDITIONS, key=lambda r: r.max_width * r.max_height, reverse=True)
     image = pyvips.Image.thumbnail_buffer(
-        data, largest.max_width, height=largest.max_height, size="down"
+        data, by_area[0].max_width, height=by_area[0].max_height, size="down"
     ).copy_memory()
-    for rendition in sorted(RENDITIONS, key=lambda r: r.max_width * r.max_height, reverse=True):
+    alpha = image.hasalpha()
+    # premultiplied in 8 bits like Pillow's RGBa: libvips' resize of float pixels (what
+    # premultiply() returns) is 9x slower than of uchar ones, for 0.1-0.4 dB (PSNR)
+    chain = image.premultiply().rint().cast("uchar") if alpha else image
+    sizes = {}
+    for rendition in by_area:
         width, height = target_size(
             image.width, image.height, rendition.max_width, rendition.max_height
         )
         if (width, height) != (image.width, image.height):
-            image = image.resize(width / image.width, kernel="lanczos3").copy_memory()
-        fmt = output_format(rendition, source_format, image.hasalpha())
-        if fmt == "JPEG":
-            flat = image.flatten(background=[255, 255, 255]) if image.hasalpha() else image
-            flat.jpegsave_buffer(Q=rendition.quality, interlace=True, keep="none")
-        elif fmt == "WEBP":
-            image.webpsave_buffer(Q=rendition.quality, effort=4, keep="none")
-        else:
-            image.pngsave_buffer(compression=6, keep="none")
+            chain = chain.resize(width / chain.width, kernel="lanczos3").copy_memory()
+            # cast() truncates; rounding first gains up to 4 dB (PSNR) on the chained renditions
+            image = (chain.unpremultiply().rint().cast("uchar") if alpha else chain).copy_memory()
+        fmt = output_format(rendition, source_format, alpha)
+        sizes[rendition.name] = len(libvips_encode(image, fmt, rendition.quality))
+    return sizes
 
 
 def _child(variant: str, kind: str, width: int, height: int) -> None:
     data = sample(kind, width, height)
-    run: Callable[[bytes], None] = {"fast": fast, "naive": naive, "libvips": libvips}[variant]
+    run: Callable[[bytes], dict[str, int]] = {"fast": fast, "naive": naive, "libvips": libvips}[
+        variant
+    ]
     if variant == "libvips":
         import pyvips  # noqa: PLC0415
 
         pyvips.cache_set_max(0)  # every round decodes again, like the others
-    run(data)  # warm-up
+    sizes = run(data)  # warm-up
     cpu, wall = [], []
     for _ in range(ROUNDS):
         cpu_start, wall_start = time.process_time(), time.perf_counter()
@@ -118,25 +153,30 @@ def _child(variant: str, kind: str, width: int, height: int) -> None:
     peak_mb = peak_rss_mb()
     print(
         json.dumps(
-            {"cpu": statistics.median(cpu), "wall": statistics.median(wall), "peak_mb": peak_mb}
+            {
+                "cpu": statistics.median(cpu),
+                "wall": statistics.median(wall),
+                "peak_mb": peak_mb,
+                "bytes": sizes,
+            }
         )
     )
 
 
-def _measure(variant: str, kind: str, width: int, height: int) -> dict[str, float]:
+def _measure(variant: str, kind: str, width: int, height: int) -> dict[str, Any]:
     env = {**os.environ, "VIPS_CONCURRENCY": "1"}
     command = [sys.executable, "-m", "benchmarks.image_renditions", variant, kind]
     out = subprocess.run(
         [*command, str(width), str(height)], capture_output=True, text=True, check=True, env=env
     )
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
 
 
 def renditions() -> list[Result]:
     results = []
     for label, (kind, width, height) in SOURCES.items():
-        runs: dict[str, list[dict[str, float]]] = {variant: [] for variant in VARIANTS}
+        runs: dict[str, list[dict[str, Any]]] = {variant: [] for variant in VARIANTS}
         for _ in range(PROCESSES):
             for variant in VARIANTS:
                 runs[variant].append(_measure(variant, kind, width, height))
@@ -170,6 +210,11 @@ def renditions() -> list[Result]:
                 {
                     "libvips_wall_ms": round(wall["libvips"], 1),
                     "libvips_peak_mb": round(peak["libvips"], 1),
+                    **{
+                        f"bytes_{r.name}": f"{runs['fast'][0]['bytes'][r.name]}"
+                        f"/{runs['libvips'][0]['bytes'][r.name]}"
+                        for r in RENDITIONS
+                    },
                 },
             )
         )
