@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
 import pytest
 
@@ -44,6 +45,18 @@ def test_nested_objects_become_dotted_columns_and_lists_json_cells() -> None:
 def test_cells_use_json_spelling(value: object, text: str) -> None:
     _, [line] = rows([{"v": value, "w": 0}])
     assert parse(line)[0] == text
+
+
+def test_floats_are_spelled_as_repr_across_their_range() -> None:
+    """orjson spells most floats (faster); its spelling differs from repr below 1e-4."""
+    rng = random.Random(5)
+    edges = [1e-4, 9.999999999999999e-05, 1e-05, 1e-07, 1e-300, 5e-324, 0.0, -0.0, 0.1, 2.5]
+    edges += [9999999999999998.0, 1e16, 1.5e16, 1e22, 1.7976931348623157e308, float("inf")]
+    samples = [rng.uniform(1, 2) * 2.0**exponent for exponent in range(-20, 60) for _ in range(200)]
+    builder = RowBuilder()
+    for value in [*edges, *samples]:
+        for signed in (value, -value):
+            assert builder.row({"v": signed}) == repr(signed)
 
 
 @pytest.mark.parametrize("value", [1, "s", [1], None, True])
