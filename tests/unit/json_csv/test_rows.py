@@ -73,6 +73,19 @@ def test_two_paths_to_one_column_are_rejected_not_overwritten() -> None:
     assert builder.columns == []
 
 
+def test_the_same_keys_nested_differently_are_other_columns() -> None:
+    columns, lines = rows(
+        [
+            {"a": {"b": 1}, "c": 2},
+            {"a": {"b": 3, "c": 4}},
+            {"a": {"b": {"c": 5}}},
+            {"a": {"b": 6}, "c": 7},
+        ]
+    )
+    assert columns == ["a.b", "c", "a.c", "a.b.c"]
+    assert lines == ["1,2", "3,,4", ",,,5", "6,7,,"]
+
+
 def test_columns_keep_first_seen_order_and_rows_their_width_at_the_time() -> None:
     columns, lines = rows([{"b": 1, "a": 2}, {"c": 3, "a": 4}, {"a": 5, "b": 6}, {"d": 7}])
     assert columns == ["b", "a", "c", "d"]
