@@ -5,7 +5,8 @@ discovered, rows spooled to a temporary file) against pandas `json_normalize` + 
 anchor) and polars `read_ndjson` + `write_csv` (what a user might pick instead), on the same
 generated 60 MB JSON Lines file. Each run is its own subprocess, so its peak RSS (VmHWM) is its
 own; each side runs 3 times, interleaved, and the median is reported (the machine is shared, so
-the anchors are measured beside the converter, never taken from an earlier run).
+the anchors are measured beside the converter, never taken from an earlier run), with each round's
+ratio in the notes to show the spread.
 
 Then the converter alone on a ≈1 GiB file (the 60 MB file repeated, in a temporary folder): its
 peak RSS must stay what it was on 60 MB (memory bounded by the chunk and spool buffers, not by
@@ -150,6 +151,11 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(run[key] for run in runs)
 
 
+def _by_round(baseline: list[dict[str, float]], ours: list[dict[str, float]], key: str) -> str:
+    """Each round's ratio (the rounds are interleaved, so each pair shared the machine's load)."""
+    return "/".join(f"{b[key] / o[key]:.2f}" for b, o in zip(baseline, ours, strict=True))
+
+
 def conversion() -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="j2c-bench-") as folder:
         source = Path(folder) / "input.jsonl"
@@ -173,6 +179,8 @@ def conversion() -> list[Result]:
         "cpu_s_ours": round(_median(ours, "cpu"), 2),
         "cpu_s_pandas": round(_median(pandas, "cpu"), 2),
         "cpu_ratio_vs_pandas": round(cpu_ratio, 2),
+        "wall_ratio_by_round": _by_round(pandas, ours, "seconds"),
+        "cpu_ratio_by_round": _by_round(pandas, ours, "cpu"),
     }
     return [
         Result(

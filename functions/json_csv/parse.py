@@ -12,10 +12,11 @@ import json
 
 import orjson
 
-# Each byte → b"0" for a digit, b"." for a dot, b" " otherwise: a 19-digit run that follows a
-# non-digit, non-dot byte is then a find() of _LONG_INTEGER in C, no per-character Python.
+# Each byte → b"0" for a digit, b"." for a dot, b" " otherwise: a run of 19 digits that starts
+# the text or follows a non-digit, non-dot byte is then a find() in C, no per-character Python.
 _DIGIT_MASK = bytes(48 if 48 <= byte <= 57 else 46 if byte == 46 else 32 for byte in range(256))
-_LONG_INTEGER = b" " + b"0" * 19
+_DIGIT_RUN = b"0" * 19
+_LONG_INTEGER = b" " + _DIGIT_RUN
 
 
 class JsonError(ValueError):
@@ -28,7 +29,11 @@ class NotUtf8Error(JsonError):
 
 def may_hold_long_integer(data: bytes) -> bool:
     """True when `data` may hold an integer outside orjson's exact 64-bit range."""
-    return (b" " + data).translate(_DIGIT_MASK).find(_LONG_INTEGER) >= 0
+    masked = data.translate(_DIGIT_MASK)
+    # Most texts hold no 19-digit run at all (the quick find); fractions may.
+    if _DIGIT_RUN not in masked:
+        return False
+    return masked.startswith(_DIGIT_RUN) or _LONG_INTEGER in masked
 
 
 def _reject_constant(name: str) -> object:

@@ -118,7 +118,7 @@ class CsvWriter:
     def finish(self) -> None:
         """Writes what is pending; with a spool, the header and every padded row."""
         self._flush()
-        if self._spool is None:
+        if self._spool is None or not self._segments:
             return
         final_width = self.builder.width
         if final_width:

@@ -315,9 +315,12 @@ class _Lines:
                 return []
             skipped, self._skipping = self._skipping, None
             return [skipped, *self._split(chunk[newline + 1 :])]
-        data = self._tail + chunk
-        self.exact = may_hold_long_integer(data)
-        lines: list[bytes | _Oversize] = list(data.split(b"\n"))
+        pieces = chunk.split(b"\n")
+        # The last chunk's unfinished line and this chunk's first piece make one line; the chunk
+        # itself is not copied.
+        pieces[0] = self._tail + pieces[0]
+        self.exact = may_hold_long_integer(chunk) or may_hold_long_integer(pieces[0])
+        lines: list[bytes | _Oversize] = list(pieces)
         tail = lines.pop()
         assert isinstance(tail, bytes)
         self._tail = tail

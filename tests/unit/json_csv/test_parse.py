@@ -11,6 +11,7 @@ from json_csv.parse import JsonError, NotUtf8Error, dumps, loads, may_hold_long_
         b'{"n": 123456789012345678901234567890}',
         b'{"n": -9223372036854775809}',
         b"[18446744073709551616, 1]",
+        b"18446744073709551616",
     ],
 )
 def test_integers_beyond_64_bits_stay_exact(text: bytes) -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
 import pytest
 
@@ -46,6 +47,18 @@ def test_cells_use_json_spelling(value: object, text: str) -> None:
     assert parse(line)[0] == text
 
 
+def test_floats_are_spelled_as_repr_across_their_range() -> None:
+    """orjson spells most floats (faster); its spelling differs from repr below 1e-4."""
+    rng = random.Random(5)
+    edges = [1e-4, 9.999999999999999e-05, 1e-05, 1e-07, 1e-300, 5e-324, 0.0, -0.0, 0.1, 2.5]
+    edges += [9999999999999998.0, 1e16, 1.5e16, 1e22, 1.7976931348623157e308, float("inf")]
+    samples = [rng.uniform(1, 2) * 2.0**exponent for exponent in range(-20, 60) for _ in range(200)]
+    builder = RowBuilder()
+    for value in [*edges, *samples]:
+        for signed in (value, -value):
+            assert builder.row({"v": signed}) == repr(signed)
+
+
 @pytest.mark.parametrize("value", [1, "s", [1], None, True])
 def test_non_objects_are_record_errors(value: object) -> None:
     with pytest.raises(RecordError, match="not a JSON object"):
@@ -58,6 +71,19 @@ def test_two_paths_to_one_column_are_rejected_not_overwritten() -> None:
         with pytest.raises(RecordError, match=r"'a\.b' appears twice"):
             builder.row({"a.b": 1, "a": {"b": 2}})
     assert builder.columns == []
+
+
+def test_the_same_keys_nested_differently_are_other_columns() -> None:
+    columns, lines = rows(
+        [
+            {"a": {"b": 1}, "c": 2},
+            {"a": {"b": 3, "c": 4}},
+            {"a": {"b": {"c": 5}}},
+            {"a": {"b": 6}, "c": 7},
+        ]
+    )
+    assert columns == ["a.b", "c", "a.c", "a.b.c"]
+    assert lines == ["1,2", "3,,4", ",,,5", "6,7,,"]
 
 
 def test_columns_keep_first_seen_order_and_rows_their_width_at_the_time() -> None:

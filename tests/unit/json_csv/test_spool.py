@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import io
@@ -7,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from json_csv.rows import RowBuilder
+from json_csv.rows import RecordError, RowBuilder
 from json_csv.spool import CsvWriter, pad_rows, padding, paused_gc
 
 
@@ -16,7 +17,8 @@ def convert(records: list[object], builder: RowBuilder | None = None) -> bytes:
     out = io.BytesIO()
     writer = CsvWriter(builder, out.write, None if builder.fixed else io.BytesIO())
     for record in records:
-        writer.add(record)
+        with contextlib.suppress(RecordError):
+            writer.add(record)
     writer.finish()
     return out.getvalue()
 
@@ -53,6 +55,12 @@ def test_padding_is_the_same_whatever_the_block_boundaries(block: int) -> None:
 def test_padding_of_rows_written_before_any_column() -> None:
     assert padding(0, 1) == b'""' and padding(0, 3) == b",," and padding(2, 5) == b",,,"
     assert table(convert([{}, {"a": 1}])) == [["a"], [""], ["1"]]
+
+
+def test_no_row_at_all_makes_an_empty_csv() -> None:
+    """Every record refused (or none): nothing spooled, nothing written, no error."""
+    assert convert([]) == b""
+    assert convert([{"a": 1, "b": 2}], RowBuilder(max_columns=1)) == b""
 
 
 def test_explicit_columns_stream_straight_through_without_a_spool() -> None:

@@ -84,6 +84,17 @@ def test_objects_become_csv_and_quarantine(handler: Any, s3: Any, lambda_context
     assert get(s3, "csv/bad.csv") is None
 
 
+def test_an_object_without_one_good_record_is_all_quarantined(
+    handler: Any, s3: Any, lambda_context: Any
+) -> None:
+    records = [put(s3, "incoming/none.jsonl", b"nope\n[1]\n"), put(s3, "incoming/empty.jsonl", b"")]
+    result = handler.lambda_handler({"Records": records}, lambda_context)
+    assert result == {"converted": 2, "unreadable": 0, "superseded": 0, "skipped": 0, "rejected": 0}
+    assert get(s3, "csv/none.csv") == b"" and get(s3, "csv/empty.csv") == b""
+    quarantined = (get(s3, "quarantine/none.quarantine.jsonl") or b"").splitlines()
+    assert [json.loads(line)["line"] for line in quarantined] == [1, 2]
+
+
 def test_same_version_gives_same_key_and_bytes_and_fixed_input_clears_quarantine(
     handler: Any, s3: Any, lambda_context: Any
 ) -> None:

@@ -127,6 +127,14 @@ def test_numbers_and_literals_cut_at_chunk_boundaries_are_whole() -> None:
         assert found[1].value == 12345678
 
 
+def test_integers_beyond_64_bits_cut_at_chunk_boundaries_stay_exact() -> None:
+    big = 123456789012345678901234567890
+    data = b'{"a": 1}\n{"n": %d, "f": 0.5}\n{"b": 2}\n' % big
+    for size in range(1, len(data) + 1):
+        found = items(data, size)
+        assert [item.value for item in found] == [{"a": 1}, {"n": big, "f": 0.5}, {"b": 2}]
+
+
 def test_a_record_longer_than_the_limit_is_quarantined_and_reading_goes_on() -> None:
     data = b'{"big": "' + b"x" * 5000 + b'"}\n{"ok": 1}\n'
     found = items(data, size=100, max_chars=1024)

@@ -82,6 +82,17 @@ def test_poison_is_quarantined_and_good_rows_written(
     assert poison[2]["reason"].startswith("data is not UTF-8")
 
 
+def test_a_batch_of_poison_only_is_quarantined_not_retried(
+    handler: Any, s3: Any, lambda_context: Any
+) -> None:
+    records = [kinesis_record(0, b"{nope"), kinesis_record(1, b"[1]")]
+    assert handler.lambda_handler({"Records": records}, lambda_context) == {"batchItemFailures": []}
+    stem = f"dt=2024-05-01/shardId-000000000002/{records[0]['kinesis']['sequenceNumber']}"
+    found = objects(s3)
+    assert list(found) == [f"stream-quarantine/{stem}.jsonl"]
+    assert len(found[f"stream-quarantine/{stem}.jsonl"].splitlines()) == 2
+
+
 def test_transient_failure_reports_the_rest_and_the_retry_completes_exactly_once(
     handler: Any, s3: Any, lambda_context: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
