@@ -12,6 +12,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
 from alarm_notifier.config import ConfigError, load_config
+from lbp_testing.moto_images import MOTO_AMI
 
 HANDLER = "alarm_notifier.handler"
 SENDER = "alarms@example.com"
@@ -35,9 +36,8 @@ def aws(webhook: Any) -> Iterator[dict[str, Any]]:
             BillingMode="PAY_PER_REQUEST",
         )
         ec2 = boto3.client("ec2")
-        image = ec2.describe_images()["Images"][0]["ImageId"]
         instance = ec2.run_instances(
-            ImageId=image,
+            ImageId=MOTO_AMI,
             MinCount=1,
             MaxCount=1,
             TagSpecifications=[

@@ -17,6 +17,7 @@ from ebs_snapshot_backup import tags as t
 from ebs_snapshot_backup.backup import run_backup
 from ebs_snapshot_backup.config import Config, Selection
 from ebs_snapshot_backup.retention import Retention
+from lbp_testing.moto_images import MOTO_AMI
 
 REGIONS = ("eu-west-1", "us-east-1")
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
@@ -62,9 +63,8 @@ def make_volume(ec2: Any, region: str, **tags: str) -> str:
 
 def attach(ec2: Any, region: str, volume_id: str) -> None:
     client = ec2(region)
-    image = client.describe_images()["Images"][0]["ImageId"]
     instance = client.run_instances(
-        ImageId=image, MinCount=1, MaxCount=1, Placement={"AvailabilityZone": f"{region}a"}
+        ImageId=MOTO_AMI, MinCount=1, MaxCount=1, Placement={"AvailabilityZone": f"{region}a"}
     )["Instances"][0]["InstanceId"]
     client.attach_volume(VolumeId=volume_id, InstanceId=instance, Device="/dev/sdf")
 

@@ -10,10 +10,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from lbp_testing.moto_images import MOTO_AMI
+
 HANDLER = "ec2_scheduler.handler"
 TAG_KEY = "Schedule"
-# One of the images moto registers in every region (describe_images is slow in moto).
-MOTO_AMI = "ami-03cf127a"
 REGIONS = ["eu-west-1", "us-east-1"]
 SCHEDULES: dict[str, Any] = {
     "office-hours": {
