@@ -19,6 +19,15 @@ from tfprogress import run_with_progress, terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
+# Most of an apply or destroy is the provider waiting out AWS's eventual consistency (an SQS
+# queue or its policy: 6 reads 5 s apart; an S3 lifecycle configuration: ≈ 55 s), not work: more
+# of those waits run at once than Terraform's default 10. A destroy follows the test module that
+# used the stack, whose state is current: refreshing it first re-read every resource for nothing
+# (measured on the whole root stack: 14.4 → 11.3 CPU-s, 40 → 33 s).
+OPERATION_FLAGS: dict[str, dict[str, object]] = {
+    "apply": {"parallelism": "30"},
+    "destroy": {"parallelism": "30", "refresh": False},
+}
 
 
 def terraform_binary() -> str:
@@ -106,16 +115,18 @@ class Stack:
         pytest captures stdout and stderr, so progress goes to the controlling terminal; with
         xdist workers sharing it, each prints labelled lines instead of rewriting one.
         """
+        flags = OPERATION_FLAGS[operation]
         with terminal() as tty:
             if tty is None and operation == "apply":
-                self.tf.apply()
+                self.tf.apply(**flags)
                 return
             if tty is None:
-                self.tf.destroy()
+                self.tf.destroy(**flags)
                 return
             shared = "PYTEST_XDIST_WORKER" in os.environ
             run_with_progress(
-                [self.tf.binary, operation, "-json", "-input=false", "-auto-approve"],
+                [self.tf.binary, operation, "-json", "-input=false", "-auto-approve",
+                 *(f"-{name}={str(value).lower()}" for name, value in flags.items())],
                 cwd=self.tf.tfdir, env=self.tf.env, out=tty, interactive=not shared,
                 label=f"[{self.workdir.name}] ",
             )  # fmt: skip
