@@ -15,9 +15,10 @@ from typing import Any
 
 import tftest
 
+from lbp_testing.provider import REATTACH, SharedProvider, stack_provider
+from lbp_testing.terraform_cli import ROOT, terraform_binary
 from tfprogress import run_with_progress, terminal
 
-ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
 # Most of an apply or destroy is the provider waiting out AWS's eventual consistency (an SQS
 # queue or its policy: 6 reads 5 s apart; an S3 lifecycle configuration: ≈ 55 s), not work: more
@@ -28,11 +29,6 @@ OPERATION_FLAGS: dict[str, dict[str, object]] = {
     "apply": {"parallelism": "30"},
     "destroy": {"parallelism": "30", "refresh": False},
 }
-
-
-def terraform_binary() -> str:
-    path_file = ROOT / ".tools" / "terraform-path"
-    return path_file.read_text().strip() if path_file.exists() else "terraform"
 
 
 def offline_terraform(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -98,12 +94,17 @@ class Stack:
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
         # A provider process shared by mocked suites (lbp_testing.provider) is never configured
-        # for a real target: this stack starts its own.
-        self.tf.env.pop("TF_REATTACH_PROVIDERS", None)
+        # for a real target: this stack has its own (see stack_provider) or none.
+        self.tf.env.pop(REATTACH, None)
+        self._provider: SharedProvider | None = None
         self._outputs: dict[str, Any] | None = None
         self.destroy_attempted = False
 
     def apply(self) -> dict[str, Any]:
+        if self._provider is None:
+            self._provider = stack_provider(self.tf.env)
+            if self._provider is not None:
+                self.tf.env[REATTACH] = self._provider.reattach
         self.tf.setup(cleanup_on_exit=False)
         self._run("apply")
         self._outputs = {name: value for name, value in self.tf.output().items()}
@@ -159,7 +160,11 @@ class Stack:
     def destroy(self) -> None:
         """Destroys the stack; a stack a test destroyed (or tried to) is not destroyed again."""
         self.destroy_attempted = True
-        self._run("destroy")
+        try:
+            self._run("destroy")
+        finally:
+            if self._provider is not None:
+                self._provider.stop()
 
 
 # The `deploy_stack` fixture: deploy_stack(["scenario", ...], **variables) -> Stack
