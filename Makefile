@@ -6,18 +6,18 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
-# Six workers, one test file each at a time. An integration file's stack spends most of its apply
-# and destroy in the provider's fixed waits for AWS's eventual consistency (an SQS queue or its
-# policy: 25 s each, an S3 lifecycle configuration: 55 s), not on the CPU: with three workers a
-# 2-core machine stayed ≈ 35 % idle through `make test`; six keep it busy while stacks wait.
-# (MiniStack runs three: `make test-ministack`, measured at that.)
+# Eight workers, one test file each at a time. An integration file's stack spends most of its
+# apply and destroy in the provider's fixed waits for AWS's eventual consistency (an SQS queue or
+# its policy: 25 s each, an S3 lifecycle configuration: 55 s), not on the CPU: with three workers
+# a 2-core machine stayed ≈ 35 % idle through `make test` (pytest 681 s); six: 419 s, eight:
+# 388 s, the CPU busy throughout. (MiniStack runs three: `make test-ministack`, measured at that.)
 # loadgroup: tests/conftest.py makes each file a unit of work (each test of the Terraform suites
 # and of tests/integration/iam_enforcement: no shared stack), longest first.
 # The reliability cases (load, faults, duplicates) deploy stacks of their own and take ~10 min of
 # worker time even at 1/10 volume: they run in `make reliability`. Only the smoke tier (marker
 # reliability_smoke: scenario 6's SNS re-delivery and parked webhook failure, one small stack,
 # 1/100 volume) runs here, to keep CI's budget.
-PYTEST_WORKERS ?= 6
+PYTEST_WORKERS ?= 8
 PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadgroup -m "not reliability or reliability_smoke"
 VENV := .venv
 PY := $(VENV)/bin/python
