@@ -15,15 +15,20 @@ from typing import Any
 
 import tftest
 
+from lbp_testing.provider import REATTACH, SharedProvider, stack_provider
+from lbp_testing.terraform_cli import ROOT, terraform_binary
 from tfprogress import run_with_progress, terminal
 
-ROOT = Path(__file__).resolve().parents[2]
 ROOT_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf")
-
-
-def terraform_binary() -> str:
-    path_file = ROOT / ".tools" / "terraform-path"
-    return path_file.read_text().strip() if path_file.exists() else "terraform"
+# Most of an apply or destroy is the provider waiting out AWS's eventual consistency (an SQS
+# queue or its policy: 6 reads 5 s apart; an S3 lifecycle configuration: ≈ 55 s), not work: more
+# of those waits run at once than Terraform's default 10. A destroy follows the test module that
+# used the stack, whose state is current: refreshing it first re-read every resource for nothing
+# (measured on the whole root stack: 14.4 → 11.3 CPU-s, 40 → 33 s).
+OPERATION_FLAGS: dict[str, dict[str, object]] = {
+    "apply": {"parallelism": "30"},
+    "destroy": {"parallelism": "30", "refresh": False},
+}
 
 
 def offline_terraform(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -89,12 +94,17 @@ class Stack:
         env.update({k: v for k, v in os.environ.items() if k.startswith(("AWS_", "TF_VAR_"))})
         self.tf = tftest.TerraformTest(str(self.workdir), binary=terraform_binary(), env=env)
         # A provider process shared by mocked suites (lbp_testing.provider) is never configured
-        # for a real target: this stack starts its own.
-        self.tf.env.pop("TF_REATTACH_PROVIDERS", None)
+        # for a real target: this stack has its own (see stack_provider) or none.
+        self.tf.env.pop(REATTACH, None)
+        self._provider: SharedProvider | None = None
         self._outputs: dict[str, Any] | None = None
         self.destroy_attempted = False
 
     def apply(self) -> dict[str, Any]:
+        if self._provider is None:
+            self._provider = stack_provider(self.tf.env)
+            if self._provider is not None:
+                self.tf.env[REATTACH] = self._provider.reattach
         self.tf.setup(cleanup_on_exit=False)
         self._run("apply")
         self._outputs = {name: value for name, value in self.tf.output().items()}
@@ -106,16 +116,18 @@ class Stack:
         pytest captures stdout and stderr, so progress goes to the controlling terminal; with
         xdist workers sharing it, each prints labelled lines instead of rewriting one.
         """
+        flags = OPERATION_FLAGS[operation]
         with terminal() as tty:
             if tty is None and operation == "apply":
-                self.tf.apply()
+                self.tf.apply(**flags)
                 return
             if tty is None:
-                self.tf.destroy()
+                self.tf.destroy(**flags)
                 return
             shared = "PYTEST_XDIST_WORKER" in os.environ
             run_with_progress(
-                [self.tf.binary, operation, "-json", "-input=false", "-auto-approve"],
+                [self.tf.binary, operation, "-json", "-input=false", "-auto-approve",
+                 *(f"-{name}={str(value).lower()}" for name, value in flags.items())],
                 cwd=self.tf.tfdir, env=self.tf.env, out=tty, interactive=not shared,
                 label=f"[{self.workdir.name}] ",
             )  # fmt: skip
@@ -148,7 +160,11 @@ class Stack:
     def destroy(self) -> None:
         """Destroys the stack; a stack a test destroyed (or tried to) is not destroyed again."""
         self.destroy_attempted = True
-        self._run("destroy")
+        try:
+            self._run("destroy")
+        finally:
+            if self._provider is not None:
+                self._provider.stop()
 
 
 # The `deploy_stack` fixture: deploy_stack(["scenario", ...], **variables) -> Stack
