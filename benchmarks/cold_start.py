@@ -13,7 +13,7 @@ invocation is a rejected event: it creates no client, so it says little about re
 Goal: <= 30 ms for pure-Python handlers; the Pillow function is reported as it is.
 
 The platform floor is measured in the same run: a throw-away function whose module is only
-`def handler(event, context): return None` (its code is written here, never shipped in
+`def handler(event, context): return None` (benchmarks/empty_function.py, never shipped in
 functions/), created through the API with a role of its own that has no permission at all, cold
 started FLOOR_SAMPLES times (each configuration change gives a new execution environment), then
 deleted with its role and log group. Its median Init Duration is what the platform charges before
@@ -28,14 +28,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import io
 import json
 import os
 import re
 import statistics
 import time
 import uuid
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,22 +42,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError, WaiterError
 
+from benchmarks.empty_function import HANDLER, LAMBDA_TRUST, code_zip
 from benchmarks.report import Result
 
 GOAL_MS = 30.0
 FLOOR_SAMPLES = 5
 FLOOR_PREFIX = "lbp-bench-platform-floor-"
-FLOOR_MODULE = "def handler(event, context):\n    return None\n"
-_LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 PROBE = json.dumps({"bench": "cold-start probe"}).encode()
 _INIT = re.compile(r"REPORT RequestId: .*?\tDuration: ([0-9.]+) ms.*?Init Duration: ([0-9.]+) ms")
 
@@ -135,13 +123,6 @@ def floor_settings(configurations: list[dict[str, Any]]) -> FloorSettings:
     )
 
 
-def floor_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("floor.py", (2020, 1, 1, 0, 0, 0)), FLOOR_MODULE)
-    return buffer.getvalue()
-
-
 def init_ms_from_tail(response: dict[str, Any]) -> float | None:
     """The Init Duration of an invoke's REPORT line (LogType=Tail), None on a warm start."""
     tail = base64.b64decode(response.get("LogResult") or b"").decode("utf-8", "replace")
@@ -157,7 +138,7 @@ def platform_floor(
     name = FLOOR_PREFIX + uuid.uuid4().hex[:10]
     role_arn = iam.create_role(
         RoleName=name,
-        AssumeRolePolicyDocument=json.dumps(_LAMBDA_TRUST),
+        AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST),
         Description="make bench: the empty platform-floor function's role (no permissions)",
     )["Role"]["Arn"]
     try:
@@ -197,8 +178,8 @@ def _create_floor_function(
                 Architectures=[settings.architecture],
                 MemorySize=settings.memory_mb,
                 Role=role_arn,
-                Handler="floor.handler",
-                Code={"ZipFile": floor_zip()},
+                Handler=HANDLER,
+                Code={"ZipFile": code_zip()},
                 Timeout=10,
                 Description="make bench: empty handler measuring the platform's Init floor",
             )

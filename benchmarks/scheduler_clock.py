@@ -9,49 +9,30 @@ the mean of the two.
 
 from __future__ import annotations
 
-import io
 import json
 import time
 import uuid
-import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 
+from benchmarks.empty_function import HANDLER, LAMBDA_TRUST, code_zip
 from benchmarks.report import Result
 from scenario_client.clock import Clock, clock_from_environment
 
 MONTH = timedelta(days=30)
 RATE = timedelta(minutes=5)
-HANDLER = "def handler(event, context):\n    return None\n"
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
-
-
-def _zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(zipfile.ZipInfo("app.py", date_time=(2020, 1, 1, 0, 0, 0)), HANDLER)
-    return buffer.getvalue()
 
 
 def _function(iam: Any, lambda_client: Any, name: str) -> str:
-    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
     arn = lambda_client.create_function(
         FunctionName=name,
         Runtime="python3.12",
-        Handler="app.handler",
+        Handler=HANDLER,
         Role=role["Role"]["Arn"],
-        Code={"ZipFile": _zip()},
+        Code={"ZipFile": code_zip()},
         Timeout=3,
     )["FunctionArn"]
     lambda_client.get_waiter("function_active_v2").wait(FunctionName=name)

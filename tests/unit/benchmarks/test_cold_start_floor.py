@@ -119,13 +119,13 @@ def test_the_floor_function_is_an_empty_handler_with_a_role_that_can_do_nothing(
     lam, iam = FakeLambda([40.0]), FakeIam()
     platform_floor(lam, iam, FakeLogs(), FloorSettings(), samples=1)
     with zipfile.ZipFile(io.BytesIO(lam.created["Code"]["ZipFile"])) as archive:
-        assert archive.namelist() == ["floor.py"]
-        module = archive.read("floor.py").decode()
+        assert archive.namelist() == ["app.py"]
+        module = archive.read("app.py").decode()
     namespace: dict[str, Any] = {}
-    exec(compile(module, "floor.py", "exec"), namespace)
+    exec(compile(module, "app.py", "exec"), namespace)
     assert set(namespace) - {"__builtins__"} == {"handler"}
     assert namespace["handler"]({}, None) is None
-    assert lam.created["Handler"] == "floor.handler"
+    assert lam.created["Handler"] == "app.handler"
     (trust,) = iam.roles.values()
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Service": "lambda.amazonaws.com"}
