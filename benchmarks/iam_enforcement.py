@@ -19,19 +19,10 @@ from typing import Any
 
 import boto3
 
+from benchmarks.empty_function import LAMBDA_TRUST
 from benchmarks.report import Result, percentile
 
 ROUNDS = 300
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 
 def _iam_status(endpoint: str) -> dict[str, Any] | None:
@@ -119,9 +110,9 @@ def authorization_overhead(endpoint: str | None, region: str = "us-east-1") -> l
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
     )["TableDescription"]["TableArn"]
     ddb.get_waiter("table_exists").wait(TableName=table)
-    role_arn = iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(TRUST))[
-        "Role"
-    ]["Arn"]
+    role_arn = iam.create_role(
+        RoleName=role_name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST)
+    )["Role"]["Arn"]
     iam.put_role_policy(
         RoleName=role_name,
         PolicyName="bench",
