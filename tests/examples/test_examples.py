@@ -73,11 +73,11 @@ def copy_example(case: str, destination: Path) -> Path:
 
 @pytest.mark.parametrize("case", CASES)
 def test_example_validates_and_plans(case: str, stand_in_build: Path, tmp_path: Path) -> None:
+    """`terraform test` validates the configuration before its plan (an unsupported argument on
+    a resource of count 0 fails it as `terraform validate` would), so it runs no validate."""
     example = copy_example(case, tmp_path)
     init = offline_terraform("init", "-backend=false", "-input=false", "-no-color", cwd=example)
     assert init.returncode == 0, init.stdout + init.stderr
-    validate = offline_terraform("validate", "-no-color", cwd=example)
-    assert validate.returncode == 0, validate.stdout + validate.stderr
     result = offline_terraform(
         "test", "-no-color", f"-var=build_dir={stand_in_build}", cwd=example,
     )  # fmt: skip
