@@ -7,6 +7,7 @@ credentials and a fixed region.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import sys
@@ -16,10 +17,25 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 
 TABLE_NAME = "object-index"
+
+# One botocore data loader for every session: each test starts from a new default session (see
+# _offline_aws), and each session's own loader would read and decode botocore's JSON models
+# (endpoints, the service's model, paginators) again, about a third of the unit tests' CPU. The
+# loader holds only those read-only models: nothing of one test's credentials or clients.
+_shared_loader = functools.cache(botocore.loaders.create_loader)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_model_loader() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", _shared_loader)
+        yield
 
 
 @pytest.fixture(autouse=True)
