@@ -23,11 +23,23 @@ module "api" {
     POWERTOOLS_SERVICE_NAME = "s3-object-index-api"
   })
 
-  policy_statements = [{
-    sid       = "ReadIndex"
-    actions   = ["dynamodb:Query", "dynamodb:GetItem"]
-    resources = [aws_dynamodb_table.this.arn]
-  }]
+  policy_statements = local.api_statements
+}
+
+locals {
+  api_statements = concat(
+    [{
+      sid       = "ReadIndex"
+      actions   = ["dynamodb:Query", "dynamodb:GetItem"]
+      resources = [aws_dynamodb_table.this.arn]
+    }],
+    var.kms_key_arn == null ? [] : [{
+      # DynamoDB decrypts a table encrypted with a customer managed key on the reader's behalf.
+      sid       = "DecryptIndex"
+      actions   = ["kms:Decrypt"]
+      resources = [var.kms_key_arn]
+    }],
+  )
 }
 
 resource "aws_lambda_function_url" "this" {

@@ -100,13 +100,19 @@ run "customer_key_covers_the_failure_queue" {
     condition     = module.on_failure_queue.kms_key_arn == var.kms_key_arn
     error_message = "the failure queue is encrypted with the customer key"
   }
+
+  # The API reads the table, which DynamoDB decrypts with the key on the reader's behalf.
+  assert {
+    condition     = one([for s in local.api_statements : s.actions if s.sid == "DecryptIndex"]) == ["kms:Decrypt"] && one([for s in local.api_statements : s.resources if s.sid == "DecryptIndex"]) == ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+    error_message = "with kms_key_arn the API may decrypt with that key, and only decrypt"
+  }
 }
 
 run "no_customer_key_no_kms_statement" {
   command = plan
 
   assert {
-    condition     = length([for s in local.indexer_statements : s if s.sid == "UseScenarioKey"]) == 0
+    condition     = length([for s in local.indexer_statements : s if s.sid == "UseScenarioKey"]) == 0 && length([for s in local.api_statements : s if s.sid == "DecryptIndex"]) == 0
     error_message = "no KMS permission without kms_key_arn"
   }
 }

@@ -1,9 +1,19 @@
-"""Scenario 2 end to end: S3 events → indexer → DynamoDB, and the query API over HTTP."""
+"""Scenario 2 end to end: S3 events → indexer → DynamoDB, and the query API over HTTP.
+
+The stack runs with a customer managed key created here (kms_key_arn): the bucket (SSE-KMS),
+the index table and the on-failure queue are encrypted with it. That is the path with the most
+IAM to get right: under IAM enforcement (LBP_IAM=enforce) the indexer's writes, the API's reads
+and Lambda's delivery of a failed event to the queue (made with the function's role) need
+kms:GenerateDataKey / kms:Decrypt on the key, and without them these tests fail. The default
+encryption (AWS managed keys, no KMS grant needed) is applied and driven end to end by
+test_content_type_lookup.py, tests/integration/arm64 and tests/integration/examples.
+"""
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -28,9 +38,20 @@ AWKWARD_KEYS = [
 
 
 @pytest.fixture(scope="module")
-def stack(deploy_stack: DeployStack) -> Stack:
+def key_arn() -> Iterator[str]:
+    kms = boto3.client("kms")
+    arn: str = kms.create_key(Description="lambda-blueprints test: s3-object-index CMK")[
+        "KeyMetadata"
+    ]["Arn"]
+    yield arn
+    kms.schedule_key_deletion(KeyId=arn, PendingWindowInDays=7)
+
+
+@pytest.fixture(scope="module")
+def stack(deploy_stack: DeployStack, key_arn: str) -> Stack:
     return deploy_stack(
         ["s3_object_index"],
+        kms_key_arn=key_arn,
         s3_object_index={
             "functions": {
                 "indexer": {
@@ -80,6 +101,24 @@ def get_row(table_name: str, bucket: str, key: str) -> dict[str, Any] | None:
     table = boto3.resource("dynamodb").Table(table_name)
     item = table.get_item(Key={"bucket": bucket, "key": key}, ConsistentRead=True).get("Item")
     return dict(item) if item else None
+
+
+def test_data_index_and_failures_are_encrypted_with_the_key(
+    scenario: dict[str, Any], key_arn: str
+) -> None:
+    bucket, key = scenario["bucket_name"], f"cmk/{secrets.token_hex(4)}.txt"
+    s3 = boto3.client("s3")
+    s3.put_object(Bucket=bucket, Key=key, Body=b"secret")
+    head = s3.head_object(Bucket=bucket, Key=key)
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn
+    table = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"]
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == key_arn
+    sqs = boto3.client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
+        "QueueUrl"
+    ]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["KmsMasterKeyId"])
+    assert attributes["Attributes"]["KmsMasterKeyId"] == key_arn
 
 
 def test_table_equals_the_bucket_listing_after_uploads_overwrites_and_deletes(
@@ -175,6 +214,8 @@ def test_a_failing_event_ends_in_the_on_failure_queue(scenario: dict[str, Any]) 
     The failure is injected from outside: while the upload is delivered, the indexer's role
     carries an explicit Deny on the index table. This needs IAM enforcement (a real account, or
     the local AWS with LBP_IAM=enforce): without it the write succeeds and this test fails.
+    The queue is encrypted with the stack's key, so the delivery also needs the function role's
+    grant on the key.
     """
     bucket = scenario["bucket_name"]
     key = f"denied/{secrets.token_hex(4)}.txt"
