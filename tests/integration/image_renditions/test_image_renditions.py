@@ -1,4 +1,16 @@
-"""Scenario 4 end to end: uploads → Pillow renditions → on-success report (DynamoDB, replica)."""
+"""Scenario 4 end to end: uploads → Pillow renditions → on-success report (DynamoDB, replica).
+
+The stack runs with a customer managed key created here (kms_key_arn): both buckets (SSE-KMS
+with a bucket key), the results table and the on-failure queue are encrypted with it. That is
+the path with the most IAM to get right: the processor reads SSE-KMS uploads and writes SSE-KMS
+renditions and quarantine copies, the chained report function reads renditions, writes the table
+and copies to the replica, Lambda delivers a failed event to the queue with the processor's role.
+Each needs kms:Decrypt / kms:GenerateDataKey on the key, and under IAM enforcement the IAM report
+must show no denial for the stack other than the one a test injects. The emulator does not check
+the key policy (AWS does): the key's policy is the account statement only, which is what the
+module needs. The default encryption (AWS managed keys) is applied by the root stack and arm64
+tests, and driven end to end by `make reliability` (reliability/test_image_renditions.py).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +25,7 @@ import pytest
 from PIL import Image
 
 from lbp_testing.faults import denied
+from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
@@ -54,6 +67,7 @@ def bomb(side: int = 5000) -> bytes:
 
 
 DENIED_PREFIX = "denied/"  # the processor's role is denied reading these (a test's own policy)
+READS = ("s3:GetObject", "s3:GetObjectVersion")
 MAX_PIXELS = 10_000_000
 REPLICA_REGION = "us-west-2"
 RENDITIONS = {
@@ -77,9 +91,16 @@ def replica_bucket(aws_target: AwsTarget) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def scenario(deploy_stack: DeployStack, replica_bucket: str) -> dict[str, Any]:
+def key_arn() -> Iterator[str]:
+    with customer_managed_key("lambda-blueprints test: image-renditions CMK") as arn:
+        yield arn
+
+
+@pytest.fixture(scope="module")
+def scenario(deploy_stack: DeployStack, replica_bucket: str, key_arn: str) -> dict[str, Any]:
     stack = deploy_stack(
         ["image_renditions"],
+        kms_key_arn=key_arn,
         image_renditions={
             "renditions": RENDITIONS,
             "limits": {"max_image_pixels": MAX_PIXELS},
@@ -161,11 +182,33 @@ ON_SUCCESS_NOT_ROUTED = (
 )
 
 
+def test_buckets_table_and_queue_are_encrypted_with_the_key(
+    scenario: dict[str, Any], key_arn: str
+) -> None:
+    s3 = boto3.client("s3")
+    for bucket in (scenario["source_bucket_name"], scenario["destination_bucket_name"]):
+        [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"][
+            "Rules"
+        ]
+        default = rule["ApplyServerSideEncryptionByDefault"]
+        assert (default["SSEAlgorithm"], default["KMSMasterKeyID"]) == ("aws:kms", key_arn)
+        assert rule["BucketKeyEnabled"] is True
+    table = boto3.client("dynamodb").describe_table(TableName=scenario["results_table_name"])
+    assert table["Table"]["SSEDescription"]["KMSMasterKeyArn"] == key_arn
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=scenario["on_failure_queue_url"], AttributeNames=["KmsMasterKeyId"]
+    )["Attributes"]
+    assert attributes["KmsMasterKeyId"] == key_arn
+
+
 @pytest.mark.emulator_difference(ministack=ON_SUCCESS_NOT_ROUTED)
 def test_rotated_jpeg_gets_every_rendition_upright_and_stripped(
-    scenario: dict[str, Any], uploaded: dict[str, str]
+    scenario: dict[str, Any], uploaded: dict[str, str], key_arn: str
 ) -> None:
+    """The upload is SSE-KMS with the stack's key, and so is every rendition."""
     key = uploaded["jpeg"]
+    head = boto3.client("s3").head_object(Bucket=scenario["source_bucket_name"], Key=key)
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", key_arn)
     item = wait_for_result(scenario, key)
     assert item["status"] == "rendered"
     renditions = renditions_by_name(item)
@@ -187,6 +230,7 @@ def test_rotated_jpeg_gets_every_rendition_upright_and_stripped(
         assert image.format == fmt
         assert int(rendition["bytes"]) == response["ContentLength"]
         assert response["Metadata"]["source-etag"] == item["etag"]
+        assert (response["ServerSideEncryption"], response["SSEKMSKeyId"]) == ("aws:kms", key_arn)
         assert not image.getexif(), f"{name}: EXIF must be stripped"
     assert (
         renditions["large"]["key"]
@@ -318,7 +362,8 @@ def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, 
 
     Injected from outside: the processor's role carries an explicit Deny on reading uploads under
     DENIED_PREFIX while this test runs. Needs IAM enforcement (a real account or LBP_IAM=enforce):
-    without it the upload is rendered and this test fails.
+    without it the upload is rendered and this test fails. The queue is encrypted with the
+    stack's key and Lambda delivers with the processor's role: it proves the role may use it.
     """
     key = f"{DENIED_PREFIX}{secrets.token_hex(4)}.png"
     sqs = boto3.client("sqs")
@@ -330,10 +375,7 @@ def test_a_failing_invocation_lands_in_the_on_failure_queue(scenario: dict[str, 
         return [m["Body"] for m in messages if key in m["Body"]]
 
     uploads = f"arn:aws:s3:::{scenario['source_bucket_name']}/{DENIED_PREFIX}*"
-    with denied(
-        scenario["renditions_function_name"],
-        {"Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": uploads},
-    ):
+    with denied(scenario["renditions_function_name"], {"Action": list(READS), "Resource": uploads}):
         upload(scenario, key, png_alpha(10, 10))
         bodies = eventually(
             failure_bodies, timeout=120, interval=0, what=f"failure record for {key}"
@@ -366,3 +408,12 @@ def test_a_tagged_upload_is_quarantined_without_its_tags(scenario: dict[str, Any
         Bucket=scenario["destination_bucket_name"], Key=copy
     )
     assert tags["TagSet"] == []
+
+
+def test_the_iam_report_shows_no_denial_for_the_stack(scenario: dict[str, Any]) -> None:
+    """Every test of this file has run on the stack (pytest keeps file order): nothing was
+    refused to its functions but the reads test_a_failing_invocation_lands_in_the_on_failure_queue
+    denies on purpose. Needs IAM enforcement (it fails unless the report's mode is enforce)."""
+    found = denials(name_prefix_of(scenario["renditions_function_name"]))
+    unexpected = only_injected(found, READS)
+    assert unexpected == [], unexpected
