@@ -8,6 +8,18 @@ the function did is read from its effects: the SES outbox, the recipients table 
 summary it logs. Pacific/Auckland is 13 hours ahead of UTC in February (daylight saving time),
 so a schedule fired at 12:00 UTC, or 12:00 in a zone without DST, would be seen.
 
+The stack runs with a customer managed key created here (kms_key_arn): the recipients table, the
+schedule's payload and the failure queue are encrypted with it. That is the path with the most
+IAM to get right: the function reads and updates the SSE-KMS table, Lambda delivers a failed run
+to the SSE-KMS queue with the function's role, Scheduler would deliver its dead letters there with
+the schedule's role. Each needs kms:Decrypt / kms:GenerateDataKey on the key (the module grants
+both roles exactly that), and the last test reads the IAM report: no denial for the stack but
+the one injected. The emulator does not check the key policy (AWS does): the key's policy is the
+account statement only, which is what the module needs (no service principal uses the key, see
+the module README). The default encryption (AWS managed keys) is applied by the root stack test
+and driven end to end by test_scheduled_message_real_time.py (MiniStack, a real account) and
+`make reliability` (reliability/test_scheduled.py).
+
 On a target without a controllable clock (a real account), these tests cannot move time: they
 skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
 """
@@ -16,6 +28,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,9 +36,12 @@ import boto3
 import pytest
 
 from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at, local
+from lbp_testing.faults import denied
+from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import Record, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
+from scenario_client.polling import eventually
 from scenario_client.target import AwsTarget
 
 pytestmark = [
@@ -34,12 +50,22 @@ pytestmark = [
 
 ZONE = "Pacific/Auckland"
 RUN = "scheduled run done"  # the function's summary log line
+SCAN = ("dynamodb:Scan",)
 
 
 @pytest.fixture(scope="module")
-def scenario(deploy_stack: DeployStack, schedule_clock: ScheduleClock) -> dict[str, Any]:
+def key_arn() -> Iterator[str]:
+    with customer_managed_key("lambda-blueprints test: scheduled-message CMK") as arn:
+        yield arn
+
+
+@pytest.fixture(scope="module")
+def scenario(
+    deploy_stack: DeployStack, schedule_clock: ScheduleClock, key_arn: str
+) -> dict[str, Any]:
     stack = deploy_stack(
         ["scheduled_message"],
+        kms_key_arn=key_arn,
         scheduled_message={
             "sender": {"email": f"birthdays-{secrets.token_hex(3)}@example.com"},
             "schedule": {"time": "12:00", "time_zone": ZONE},
@@ -68,6 +94,22 @@ def test_schedule_runs_daily_at_noon_auckland_with_the_scheduled_time(
     assert boto3.client("iam").get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"][
         "Statement"
     ][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
+
+
+def queue_url(scenario: dict[str, Any]) -> str:
+    name = scenario["failure_queue_url"].rsplit("/", 1)[-1]
+    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def test_table_schedule_and_queue_use_the_key(scenario: dict[str, Any], key_arn: str) -> None:
+    table = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"]
+    assert table["SSEDescription"]["KMSMasterKeyArn"] == key_arn
+    schedule = boto3.client("scheduler").get_schedule(Name=scenario["schedule_name"])
+    assert schedule["KmsKeyArn"] == key_arn
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url(scenario), AttributeNames=["KmsMasterKeyId"]
+    )["Attributes"]
+    assert attributes["KmsMasterKeyId"] == key_arn
 
 
 def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
@@ -203,3 +245,47 @@ def test_across_the_end_of_daylight_saving_time_the_greeting_still_goes_out_at_n
         assert [m for m in received(aws_target, scenario["sender"]) if tag in m] == sorted(
             f"{k}-{tag}@example.com" for k in days
         )
+
+
+def test_a_failed_run_reaches_the_encrypted_queue(
+    scenario: dict[str, Any], schedule_clock: ScheduleClock
+) -> None:
+    """Injected from outside: while a noon fires, the function's role is denied reading the
+    recipients (an AWS error), so the run fails and Lambda parks it in the SSE-KMS queue with the
+    function's role. Needs IAM enforcement: without it the run succeeds and the wait for the
+    failure record times out."""
+    noon = local(ZONE, 2029, 6, 15, 12)
+    fired = noon.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+    sqs, url = boto3.client("sqs"), queue_url(scenario)
+    seen: list[dict[str, Any]] = []
+
+    def failure_records() -> list[dict[str, Any]]:
+        reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
+        for message in reply.get("Messages", []):
+            seen.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return [
+            r
+            for r in seen
+            if str(r.get("requestPayload", {}).get("scheduled_time", "")).startswith(fired)
+        ]
+
+    table_arn = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"][
+        "TableArn"
+    ]
+    with denied(scenario["function_name"], {"Action": list(SCAN), "Resource": table_arn}):
+        schedule_clock.set(noon - timedelta(minutes=1))
+        firings = schedule_clock.advance(
+            to=noon + timedelta(minutes=1), of=[scenario["schedule_name"]]
+        )
+        assert fired_at(firings) == [noon.astimezone(UTC)]
+        [record] = eventually(failure_records, timeout=120, interval=0, what="the failed run")
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert "AccessDenied" in json.dumps(record["responsePayload"])
+
+
+def test_only_the_injected_denial_is_in_the_report(scenario: dict[str, Any]) -> None:
+    """Runs last (pytest keeps file order): every test of the file has run on the stack. Needs
+    IAM enforcement (it fails unless the report's mode is enforce)."""
+    unexpected = only_injected(denials(name_prefix_of(scenario["function_name"])), SCAN)
+    assert unexpected == [], unexpected
