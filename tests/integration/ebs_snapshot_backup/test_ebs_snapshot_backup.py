@@ -8,6 +8,14 @@ event whose `time` is the scheduled instant, and the tests wait for the run's lo
 before looking at the snapshots. A redelivery of the same occurrence is made by setting the
 clock back and firing the same 03:00 again.
 
+The stack runs with a customer managed key created here (kms_key_arn), which encrypts the
+on-failure queue: Lambda delivers a failed run there with the function's role, which needs
+kms:GenerateDataKey / kms:Decrypt on the key, and the last test reads the IAM report: no denial
+for the stack but the one injected. The emulator does not check the key policy (AWS does): the
+key's policy is the account statement only, which is what the module needs (no service principal
+writes to the queue, see the module README). The default (SQS-managed) encryption is applied by
+the root stack test and driven end to end by `make reliability` (reliability/test_scheduled.py).
+
 On a target without a controllable clock (a real account), these tests cannot move time: they
 skip with "target has no controllable clock". On this project's local AWS a missing clock fails.
 """
@@ -26,6 +34,7 @@ import pytest
 
 from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at
 from lbp_testing.faults import denied
+from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import Record, instant, wait_for_runs
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
@@ -37,6 +46,7 @@ RETENTION_DAYS = 3
 T0 = datetime(2031, 3, 10, 3, 0, tzinfo=UTC)
 MANAGED = "ebs-backup:managed-by"
 RUN = "backup run finished"  # the function's summary log line (a failed run logs another)
+SNAPSHOT = ("ec2:CreateSnapshot",)  # the one action a test denies on purpose
 
 pytestmark = [
     pytest.mark.emulator_difference(ministack=MINISTACK_HAS_NO_CLOCK),
@@ -137,11 +147,18 @@ def fleet() -> Iterator[Fleet]:
 
 
 @pytest.fixture(scope="module")
+def key_arn() -> Iterator[str]:
+    with customer_managed_key("lambda-blueprints test: ebs-snapshot-backup CMK") as arn:
+        yield arn
+
+
+@pytest.fixture(scope="module")
 def scenario(
-    deploy_stack: DeployStack, fleet: Fleet, schedule_clock: ScheduleClock
+    deploy_stack: DeployStack, fleet: Fleet, schedule_clock: ScheduleClock, key_arn: str
 ) -> Iterator[dict[str, Any]]:
     stack = deploy_stack(
         ["ebs_snapshot_backup"],
+        kms_key_arn=key_arn,
         ebs_snapshot_backup={
             "regions": list(SOURCE_REGIONS),
             "selection": {
@@ -203,6 +220,15 @@ def daily(clock: ScheduleClock, scenario: dict[str, Any], day: datetime) -> dict
     summary: dict[str, Any] = run["summary"]
     assert summary["now"] == day.replace(hour=3, minute=0).strftime("%Y-%m-%dT%H:%M:%SZ")
     return summary
+
+
+def test_the_failure_queue_uses_the_key(scenario: dict[str, Any], key_arn: str) -> None:
+    sqs = boto3.client("sqs")
+    url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[1])
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url["QueueUrl"], AttributeNames=["KmsMasterKeyId"]
+    )["Attributes"]
+    assert attributes["KmsMasterKeyId"] == key_arn
 
 
 def test_the_daily_rule_takes_one_snapshot_per_selected_volume_and_a_redelivery_none(
@@ -317,7 +343,8 @@ def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up
 
     Injected from outside: while the rule fires, the function's role carries an explicit Deny
     on ec2:CreateSnapshot for that one volume. Needs IAM enforcement (a real account or
-    LBP_IAM=enforce): without it the volume is backed up and this test fails.
+    LBP_IAM=enforce): without it the volume is backed up and this test fails. The queue is
+    encrypted with the stack's key: the delivery proves the function's role may use it.
     """
     name, first = scenario["managed_tag_value"], SOURCE_REGIONS[0]
     broken = _volume(first, Name=f"broken-{fleet.run_id}", Backup="true")
@@ -338,7 +365,7 @@ def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up
                 return dict(record)
         return None
 
-    deny = {"Action": "ec2:CreateSnapshot", "Resource": f"arn:aws:ec2:{first}:*:volume/{broken}"}
+    deny = {"Action": list(SNAPSHOT), "Resource": f"arn:aws:ec2:{first}:*:volume/{broken}"}
     with denied(scenario["function_name"], deny):
         firings = schedule_clock.advance(
             to=moment + timedelta(minutes=1), of=[scenario["schedule_rule_name"]]
@@ -363,3 +390,10 @@ def test_a_failing_volume_fails_the_run_into_the_queue_but_the_rest_is_backed_up
     }
     assert "2031-03-20T00:00Z" in window
     assert broken not in by_volume(first, name)
+
+
+def test_only_the_injected_denial_is_in_the_report(scenario: dict[str, Any]) -> None:
+    """Runs last (pytest keeps file order): every test of the file has run on the stack. Needs
+    IAM enforcement (it fails unless the report's mode is enforce)."""
+    unexpected = only_injected(denials(name_prefix_of(scenario["function_name"])), SNAPSHOT)
+    assert unexpected == [], unexpected
