@@ -6,6 +6,17 @@ as a local process that can reach the HTTPS server this test starts on 127.0.0.1
 test's CA through SSL_CERT_FILE, set on the function after deployment). Against real
 AWS a Lambda cannot reach this machine and SES mail cannot be read back, so there the test
 deploys no webhook and checks the function's own log of what each channel delivered.
+
+The stack runs with a customer managed key created here, the way an operator would bring one:
+the alarm topic, the notification topic and the failure queue use it, and after the apply the
+key's policy gets the statements the module exports for CloudWatch (service_key_policy_json, read
+from the stack's own state: what an operator merges into the key they pass). So every alarm here
+travels CloudWatch → encrypted topic → notifier → SES, the webhook and the encrypted notification
+topic, and the last test reads the IAM report: no denial for the stack but the injected ones. The
+emulator does not check the key policy (AWS does: without the CloudWatch statement the alarm's
+publish to the encrypted topic fails): a test asserts the statements are there and scoped. The
+default encryption (AWS managed keys) is applied by the root stack test and driven end to end by
+reliability/test_alarm_notifier.py (its smoke cases run in make test).
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ import boto3
 import pytest
 import trustme
 
+from lbp_testing.faults import denied
+from lbp_testing.kms import customer_managed_key, denials, key_policy, name_prefix_of, only_injected
 from lbp_testing.logs import log_records
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
@@ -59,6 +72,38 @@ class WebhookServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+CHANNELS = ("ses:SendEmail", "sns:Publish")
+SES_AGAINST_STAR = (
+    "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), so the "
+    "role's statement scoped to this account's identities never matches: the email is denied "
+    "(an ImplicitDeny of the notifier's role) and the notification is logged as failed, not sent"
+)
+SNS_INVOKES_SYNCHRONOUSLY = (
+    "SNS invokes a subscribed function once, synchronously (AWS: an asynchronous invocation): a "
+    "failed invocation is neither retried nor sent to the function's on-failure destination, "
+    "so the alarm no channel could deliver is lost, not parked"
+)
+
+
+@pytest.fixture(scope="module")
+def key_arn() -> Iterator[str]:
+    with customer_managed_key("lambda-blueprints test: alarm-notifier CMK") as arn:
+        yield arn
+
+
+def module_data(state: dict[str, Any], module: str, type_: str, name: str) -> dict[str, Any]:
+    for resource in state["resources"]:
+        if (resource.get("module"), resource["mode"], resource["type"], resource["name"]) == (
+            module,
+            "data",
+            type_,
+            name,
+        ):
+            attributes: dict[str, Any] = resource["instances"][0]["attributes"]
+            return attributes
+    raise AssertionError(f"no data.{type_}.{name} in {module}")
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +153,7 @@ def scenario(
     webhook: WebhookServer | None,
     webhook_ca: tuple[trustme.CA, str],
     instance_id: str,
+    key_arn: str,
 ) -> dict[str, Any]:
     sender = f"alarms-{secrets.token_hex(3)}@example.com"
     variables: dict[str, Any] = {
@@ -119,7 +165,14 @@ def scenario(
     }
     if webhook is not None:
         variables["alarm_notifier_webhook_url"] = webhook.url
-    stack = deploy_stack(["alarm_notifier"], **variables)
+    stack = deploy_stack(["alarm_notifier"], kms_key_arn=key_arn, **variables)
+    state = json.loads(stack.tf.execute_command("state", "pull").out)
+    service = module_data(
+        state, "module.alarm_notifier[0]", "aws_iam_policy_document", "service_key_use"
+    )["json"]
+    boto3.client("kms").put_key_policy(
+        KeyId=key_arn, PolicyName="default", Policy=key_policy(service)
+    )
     outputs: dict[str, Any] = dict(stack.outputs["alarm_notifier"])
     if webhook is not None:
         # The function verifies the webhook's certificate (HTTPS only): on the emulator it runs
@@ -211,13 +264,38 @@ def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
     return ses.outbox(aws_target, sender)
 
 
-@pytest.mark.emulator_difference(
-    ministack=(
-        "IAM: MiniStack authorizes ses:SendEmail against resource '*' (AWS: the identity ARNs), "
-        "so the role's statement scoped to this account's identities never matches, the email is "
-        "denied and the notification is logged as failed, not sent"
+def queue_url(scenario: dict[str, Any]) -> str:
+    name = scenario["on_failure_queue_url"].rsplit("/", 1)[-1]
+    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
+
+
+def test_topics_and_queue_use_the_key_and_its_policy_lets_only_this_accounts_alarms_in(
+    scenario: dict[str, Any], key_arn: str
+) -> None:
+    sns = boto3.client("sns")
+    for topic in (scenario["alarm_topic_arn"], scenario["notification_topic_arn"]):
+        assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == key_arn
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url(scenario), AttributeNames=["KmsMasterKeyId"]
+    )["Attributes"]
+    assert attributes["KmsMasterKeyId"] == key_arn
+
+    policy = json.loads(
+        boto3.client("kms").get_key_policy(KeyId=key_arn, PolicyName="default")["Policy"]
     )
-)
+    [cloudwatch] = [
+        s
+        for s in policy["Statement"]
+        if s.get("Principal") == {"Service": "cloudwatch.amazonaws.com"}
+    ]
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    assert cloudwatch["Condition"]["StringEquals"]["aws:SourceAccount"] == account
+    assert cloudwatch["Condition"]["ArnLike"]["aws:SourceArn"].startswith(
+        f"arn:aws:cloudwatch:{scenario['alarm_topic_arn'].split(':')[3]}:{account}:alarm:"
+    )
+
+
+@pytest.mark.emulator_difference(ministack=SES_AGAINST_STAR)
 def test_alarm_and_recovery_notify_by_email_and_webhook(
     scenario: dict[str, Any],
     aws_target: AwsTarget,
@@ -295,3 +373,41 @@ def test_a_message_that_is_not_an_alarm_is_dropped_with_its_reason(
         what="the notifier's 'dropped message' log entry",
     )
     assert dropped["reason"].startswith("SNS message is not JSON")
+
+
+@pytest.mark.emulator_difference(ministack=SNS_INVOKES_SYNCHRONOUSLY)
+def test_an_alarm_a_channel_could_not_deliver_reaches_the_encrypted_queue(
+    scenario: dict[str, Any],
+) -> None:
+    """Injected from outside: the notifier's role is denied both AWS channels (SES, the
+    notification topic), so the delivery fails (a failed channel fails the invocation, whatever
+    the webhook did) and Lambda parks the alarm in the SSE-KMS queue with the notifier's role.
+    Needs IAM enforcement: without it the alarm is delivered and the wait for the failure record
+    times out. The alarm is OK after the recovery test: this change is to ALARM."""
+    [alarm_name] = scenario["cpu_alarm_names"].values()
+    sqs, url = boto3.client("sqs"), queue_url(scenario)
+    seen: list[dict[str, Any]] = []
+
+    def failure_records() -> list[dict[str, Any]]:
+        reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
+        for message in reply.get("Messages", []):
+            seen.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return [r for r in seen if alarm_name in json.dumps(r.get("requestPayload", {}))]
+
+    with denied(scenario["function_name"], {"Action": list(CHANNELS), "Resource": "*"}):
+        query_protocol_client().set_alarm_state(
+            AlarmName=alarm_name, StateValue="ALARM", StateReason="Threshold Crossed: denied test"
+        )
+        [record] = eventually(
+            failure_records, timeout=120, interval=0, what="the alarm's failure record"
+        )
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+
+
+@pytest.mark.emulator_difference(ministack=SES_AGAINST_STAR)
+def test_only_the_injected_denials_are_in_the_report(scenario: dict[str, Any]) -> None:
+    """Runs last (pytest keeps file order): every test of the file has run on the stack. Needs
+    IAM enforcement (it fails unless the report's mode is enforce)."""
+    unexpected = only_injected(denials(name_prefix_of(scenario["function_name"])), CHANNELS)
+    assert unexpected == [], unexpected
