@@ -98,8 +98,8 @@ def write_paths_median(rounds: int = 5) -> Result:
     ratio in its notes. The textbook path is bound by per-call latency, so it swings with the
     machine's load. The untimed round is there because a local DynamoDB (DynamoDB Local, Java)
     compiles each request path while it is first used: on a fresh local AWS the first round
-    measured 4.0x and 5.0x against 9.9-10.6x for the rounds after it (its transactions ran at a
-    quarter of their later speed); on AWS there is nothing to warm."""
+    measured 4.0x-7.1x against 8.1x-15.6x for the rounds after it (its transactions at about
+    1,060 records/s against 1,580-2,950 after); on AWS there is nothing to warm."""
     write_paths()
     runs = sorted((write_paths() for _ in range(rounds)), key=lambda result: result.ratio or 0)
     chosen = runs[len(runs) // 2]
