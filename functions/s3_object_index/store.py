@@ -33,9 +33,9 @@ STALE = "ConditionalCheckFailed"
 COLLATERAL = "None"
 
 # For the writer's DynamoDB client. Every request is built here from typed values, and DynamoDB
-# validates what arrives (a malformed request still fails, with a ValidationException). botocore's
-# own check walks every attribute of every item first: ~40 % of the client's CPU for a 100-Put
-# transaction (measured), which a Lambda's fraction of a vCPU pays in wall time.
+# validates what arrives (a malformed one still fails: ValidationException, SerializationException).
+# botocore's own check walks every attribute of every item first: ~40 % of the client's CPU for a
+# 100-Put transaction (measured), which a Lambda's fraction of a vCPU pays in wall time.
 CLIENT_CONFIG = Config(parameter_validation=False)
 
 _serializer = TypeSerializer()
