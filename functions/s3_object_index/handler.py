@@ -31,6 +31,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from s3_object_index.config import load_config
 from s3_object_index.indexer import index_event
+from s3_object_index.store import CLIENT_CONFIG
 
 logger = Logger()
 CONFIG = load_config(os.environ)
@@ -38,7 +39,7 @@ CONFIG = load_config(os.environ)
 
 @cache
 def dynamodb_client() -> Any:
-    return boto3.client("dynamodb")
+    return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 
 @cache

@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 
 from s3_object_index.config import ConfigError, load_config
 
@@ -87,6 +88,15 @@ def test_aws_errors_propagate(
     indexer = load_handler(HANDLER, TABLE_NAME="no-such-table")
     with pytest.raises(Exception, match="ResourceNotFound"):
         indexer.lambda_handler(load_event("put"), lambda_context)
+
+
+def test_the_table_client_leaves_request_validation_to_dynamodb(indexer: Any) -> None:
+    """botocore's client-side check of every attribute is skipped (store.CLIENT_CONFIG): a
+    request it would stop (a number given as an int) reaches DynamoDB, which refuses it.
+    test_store shows such a refusal still fails the event."""
+    malformed = {"bucket": {"S": "b"}, "key": {"S": "k"}, "size": {"N": 5}}
+    with pytest.raises(ClientError, match="SerializationException"):
+        indexer.dynamodb_client().put_item(TableName=TABLE, Item=malformed)
 
 
 def test_content_type_is_fetched_when_enabled(

@@ -8,6 +8,7 @@ reasons) are driven with a botocore Stubber.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +19,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from s3_object_index.records import ObjectChange, parse_event
-from s3_object_index.store import IndexWriteError, to_item, write_changes
+from s3_object_index.store import CLIENT_CONFIG, IndexWriteError, to_item, write_changes
 
 TABLE = "object-index"
 BUCKET = "lbp-uploads"
@@ -166,6 +167,20 @@ def test_a_missing_table_raises(dynamodb: Any, s3_record: Any, records: int) -> 
     batch = changes(s3_record, *[(f"k{n}", "01") for n in range(records)])
     with pytest.raises((ClientError, IndexWriteError)):
         write_changes(dynamodb, "no-such-table", batch, NOW, TTL)
+
+
+@pytest.mark.parametrize("records", [1, 3])
+def test_a_request_dynamodb_refuses_raises_and_writes_nothing(
+    dynamodb: Any, s3_record: Any, records: int
+) -> None:
+    """The writer's client (CLIENT_CONFIG) does not validate requests itself: DynamoDB does,
+    and its refusal (an empty key) still fails the event instead of losing the batch."""
+    client = boto3.client("dynamodb", config=CLIENT_CONFIG)
+    *valid, last = changes(s3_record, *[(f"k{n}", "01") for n in range(records)])
+    batch = [*valid, replace(last, key="")]
+    with pytest.raises(ClientError, match="ValidationException"):
+        write(client, batch)
+    assert scan(dynamodb) == []
 
 
 def test_textbook_path_lets_an_older_event_overwrite(dynamodb: Any, s3_record: Any) -> None:
