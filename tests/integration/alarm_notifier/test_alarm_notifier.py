@@ -37,6 +37,7 @@ import trustme
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, key_policy, name_prefix_of, only_injected
 from lbp_testing.logs import log_records
+from lbp_testing.queues import drain, queue_url
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
 from scenario_client.cloudwatch import query_protocol_client
@@ -264,11 +265,6 @@ def outbox(aws_target: AwsTarget, sender: str) -> list[dict[str, Any]]:
     return ses.outbox(aws_target, sender)
 
 
-def queue_url(scenario: dict[str, Any]) -> str:
-    name = scenario["on_failure_queue_url"].rsplit("/", 1)[-1]
-    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
-
-
 def test_topics_and_queue_use_the_key_and_its_policy_lets_only_this_accounts_alarms_in(
     scenario: dict[str, Any], key_arn: str
 ) -> None:
@@ -276,7 +272,7 @@ def test_topics_and_queue_use_the_key_and_its_policy_lets_only_this_accounts_ala
     for topic in (scenario["alarm_topic_arn"], scenario["notification_topic_arn"]):
         assert sns.get_topic_attributes(TopicArn=topic)["Attributes"]["KmsMasterKeyId"] == key_arn
     attributes = boto3.client("sqs").get_queue_attributes(
-        QueueUrl=queue_url(scenario), AttributeNames=["KmsMasterKeyId"]
+        QueueUrl=queue_url(scenario["on_failure_queue_url"]), AttributeNames=["KmsMasterKeyId"]
     )["Attributes"]
     assert attributes["KmsMasterKeyId"] == key_arn
 
@@ -385,15 +381,11 @@ def test_an_alarm_a_channel_could_not_deliver_reaches_the_encrypted_queue(
     Needs IAM enforcement: without it the alarm is delivered and the wait for the failure record
     times out. The alarm is OK after the recovery test: this change is to ALARM."""
     [alarm_name] = scenario["cpu_alarm_names"].values()
-    sqs, url = boto3.client("sqs"), queue_url(scenario)
+    url = queue_url(scenario["on_failure_queue_url"])
     seen: list[dict[str, Any]] = []
 
     def failure_records() -> list[dict[str, Any]]:
-        reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
-        for message in reply.get("Messages", []):
-            seen.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return [r for r in seen if alarm_name in json.dumps(r.get("requestPayload", {}))]
+        return [r for r in drain(url, seen) if alarm_name in json.dumps(r.get("requestPayload"))]
 
     with denied(scenario["function_name"], {"Action": list(CHANNELS), "Resource": "*"}):
         query_protocol_client().set_alarm_state(
@@ -405,7 +397,6 @@ def test_an_alarm_a_channel_could_not_deliver_reaches_the_encrypted_queue(
     assert record["requestContext"]["condition"] == "RetriesExhausted"
 
 
-@pytest.mark.emulator_difference(ministack=SES_AGAINST_STAR)
 def test_only_the_injected_denials_are_in_the_report(scenario: dict[str, Any]) -> None:
     """Runs last (pytest keeps file order): every test of the file has run on the stack. Needs
     IAM enforcement (it fails unless the report's mode is enforce)."""

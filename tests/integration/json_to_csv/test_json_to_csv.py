@@ -29,6 +29,7 @@ import pytest
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import log_records
+from lbp_testing.queues import drain, queue_url
 from lbp_testing.stack import DeployStack
 from scenario_client.polling import eventually
 
@@ -63,20 +64,6 @@ def scenario(deploy_stack: DeployStack, key_arn: str) -> dict[str, Any]:
     )
     outputs: dict[str, Any] = stack.outputs["json_to_csv"]
     return outputs
-
-
-def queue(url_output: str) -> str:
-    name = url_output.rsplit("/", 1)[-1]
-    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
-
-
-def drain(url: str, seen: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    sqs = boto3.client("sqs")
-    reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
-    for message in reply.get("Messages", []):
-        seen.append(json.loads(message["Body"]))
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-    return seen
 
 
 def read(bucket: str, key: str) -> bytes | None:
@@ -379,7 +366,7 @@ def test_bucket_stream_and_queues_are_encrypted_with_the_key(
     assert (summary["EncryptionType"], summary["KeyId"]) == ("KMS", key_arn)
     for output in ("s3_failures_queue_url", "stream_failures_queue_url"):
         attributes = boto3.client("sqs").get_queue_attributes(
-            QueueUrl=queue(scenario[output]), AttributeNames=["KmsMasterKeyId"]
+            QueueUrl=queue_url(scenario[output]), AttributeNames=["KmsMasterKeyId"]
         )["Attributes"]
         assert attributes["KmsMasterKeyId"] == key_arn, output
 
@@ -446,7 +433,7 @@ def test_a_failed_s3_event_reaches_the_encrypted_queue(scenario: dict[str, Any])
     the failure record times out."""
     bucket = scenario["bucket_name"]
     key = f"{scenario['input_prefix']}{DENIED}{secrets.token_hex(4)}.json"
-    url = queue(scenario["s3_failures_queue_url"])
+    url = queue_url(scenario["s3_failures_queue_url"])
     seen: list[dict[str, Any]] = []
     reads = {
         "Action": ["s3:GetObject", "s3:GetObjectVersion"],
@@ -479,7 +466,7 @@ def test_a_failed_stream_batch_reaches_the_encrypted_queue(scenario: dict[str, A
     stream_arn = boto3.client("kinesis").describe_stream_summary(
         StreamName=scenario["stream_name"]
     )["StreamDescriptionSummary"]["StreamARN"]
-    url = queue(scenario["stream_failures_queue_url"])
+    url = queue_url(scenario["stream_failures_queue_url"])
     seen: list[dict[str, Any]] = []
     csv_objects = f"{scenario['output_bucket_name']}/{scenario['prefixes']['stream']}*"
     writes = {"Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{csv_objects}"}

@@ -22,6 +22,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from lbp_testing.faults import denied
+from lbp_testing.queues import drain, queue_url
 from lbp_testing.stack import DeployStack, Stack
 from scenario_client.http import function_url_base, rest_api_base, signed_get
 from scenario_client.polling import eventually
@@ -113,11 +114,9 @@ def test_data_index_and_failures_are_encrypted_with_the_key(
     assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key_arn
     table = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"]
     assert table["SSEDescription"]["KMSMasterKeyArn"] == key_arn
-    sqs = boto3.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
-        "QueueUrl"
-    ]
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["KmsMasterKeyId"])
+    attributes = boto3.client("sqs").get_queue_attributes(
+        QueueUrl=queue_url(scenario["on_failure_queue_url"]), AttributeNames=["KmsMasterKeyId"]
+    )
     assert attributes["Attributes"]["KmsMasterKeyId"] == key_arn
 
 
@@ -219,23 +218,16 @@ def test_a_failing_event_ends_in_the_on_failure_queue(scenario: dict[str, Any]) 
     """
     bucket = scenario["bucket_name"]
     key = f"denied/{secrets.token_hex(4)}.txt"
-    sqs = boto3.client("sqs")
-    queue_url = sqs.get_queue_url(QueueName=scenario["on_failure_queue_url"].rsplit("/", 1)[-1])[
-        "QueueUrl"
-    ]
+    url = queue_url(scenario["on_failure_queue_url"])
     table_arn = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"][
         "TableArn"
     ]
     seen: list[dict[str, Any]] = []
 
     def failure_records() -> list[dict[str, Any]]:
-        reply = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
-        for message in reply.get("Messages", []):
-            seen.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
         return [
             record
-            for record in seen
+            for record in drain(url, seen)
             if key in json.dumps(record.get("requestPayload", {}), ensure_ascii=False)
             or quote(key) in json.dumps(record.get("requestPayload", {}))
         ]

@@ -39,6 +39,7 @@ from lbp_testing.clock import MINISTACK_HAS_NO_CLOCK, ScheduleClock, fired_at, l
 from lbp_testing.faults import denied
 from lbp_testing.kms import customer_managed_key, denials, name_prefix_of, only_injected
 from lbp_testing.logs import Record, wait_for_runs
+from lbp_testing.queues import drain, queue_url
 from lbp_testing.stack import DeployStack
 from scenario_client import ses
 from scenario_client.polling import eventually
@@ -96,18 +97,13 @@ def test_schedule_runs_daily_at_noon_auckland_with_the_scheduled_time(
     ][0]["Principal"] == {"Service": "scheduler.amazonaws.com"}
 
 
-def queue_url(scenario: dict[str, Any]) -> str:
-    name = scenario["failure_queue_url"].rsplit("/", 1)[-1]
-    return str(boto3.client("sqs").get_queue_url(QueueName=name)["QueueUrl"])
-
-
 def test_table_schedule_and_queue_use_the_key(scenario: dict[str, Any], key_arn: str) -> None:
     table = boto3.client("dynamodb").describe_table(TableName=scenario["table_name"])["Table"]
     assert table["SSEDescription"]["KMSMasterKeyArn"] == key_arn
     schedule = boto3.client("scheduler").get_schedule(Name=scenario["schedule_name"])
     assert schedule["KmsKeyArn"] == key_arn
     attributes = boto3.client("sqs").get_queue_attributes(
-        QueueUrl=queue_url(scenario), AttributeNames=["KmsMasterKeyId"]
+        QueueUrl=queue_url(scenario["failure_queue_url"]), AttributeNames=["KmsMasterKeyId"]
     )["Attributes"]
     assert attributes["KmsMasterKeyId"] == key_arn
 
@@ -256,17 +252,13 @@ def test_a_failed_run_reaches_the_encrypted_queue(
     failure record times out."""
     noon = local(ZONE, 2029, 6, 15, 12)
     fired = noon.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
-    sqs, url = boto3.client("sqs"), queue_url(scenario)
+    url = queue_url(scenario["failure_queue_url"])
     seen: list[dict[str, Any]] = []
 
     def failure_records() -> list[dict[str, Any]]:
-        reply = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5)
-        for message in reply.get("Messages", []):
-            seen.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return [
             r
-            for r in seen
+            for r in drain(url, seen)
             if str(r.get("requestPayload", {}).get("scheduled_time", "")).startswith(fired)
         ]
 
