@@ -77,7 +77,7 @@ class CsvWriter:
         if not builder.fixed and spool is None:
             raise ValueError("discovered columns need a spool file")
         self.builder = builder
-        self.rows = 0
+        self._flushed_rows = 0
         self._row = builder.row
         self._columns = builder.columns
         self._write = write
@@ -99,11 +99,16 @@ class CsvWriter:
             self._flush()
             self._pending_width = width
         pending.append(line)
-        self.rows += 1
+
+    @property
+    def rows(self) -> int:
+        """Rows added so far."""
+        return self._flushed_rows + len(self._pending)
 
     def _flush(self) -> None:
         if not self._pending:
             return
+        self._flushed_rows += len(self._pending)
         self._pending.append("")
         data = "\r\n".join(self._pending).encode()
         self._pending.clear()
