@@ -6,18 +6,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from scenario_client.iam import service_trust_policy
+
 HANDLER = "app.handler"
 SOURCE = "def handler(event, context):\n    return None\n"
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+LAMBDA_TRUST = service_trust_policy("lambda.amazonaws.com")
 
 
 def code_zip() -> bytes:

@@ -10,18 +10,11 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from scenario_client.iam import service_trust_policy
+
 RUNTIME = "python3.12"
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-LAMBDA_TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+LAMBDA_TRUST_POLICY = service_trust_policy("lambda.amazonaws.com")
 # On AWS a new role takes a few seconds before Lambda may assume it.
 ROLE_PROPAGATION_SECONDS = 60
 

@@ -22,17 +22,9 @@ from botocore.exceptions import ClientError
 
 from lbp_testing.lambdas import LAMBDA_TRUST_POLICY, RUNTIME, create_active_function, zip_files
 from scenario_client.clock import Clock, clock_from_environment
+from scenario_client.iam import service_trust_policy
 
-SCHEDULER_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
+SCHEDULER_TRUST = service_trust_policy("scheduler.amazonaws.com")
 # Forwards each event it gets to a queue, so the test sees exactly what the Lambda received.
 FORWARDER = """
 import json
